@@ -1,0 +1,48 @@
+"""The errors govmap raises; the API and the CLI each map them in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GovmapError(Exception):
+    """Base class of every error govmap raises on purpose."""
+
+
+class NotFoundError(GovmapError):
+    """An id or name that resolves to nothing; `candidates` are near matches."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+class InvalidRequestError(GovmapError):
+    """A request that is well-formed but asks for something that cannot be."""
+
+
+class StoreWriteError(GovmapError):
+    """A write the store refused; nothing of it was applied."""
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    """One thing wrong with a seed file, located by file, line and field."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class SeedValidationError(GovmapError):
+    """A seed that cannot be loaded; `problems` lists every fault found, not just the first."""
+
+    def __init__(self, problems: list[SeedProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the seed; nothing was loaded:\n{lines}")

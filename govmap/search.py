@@ -1,0 +1,58 @@
+"""Search entities by name or alias: text normalisation and ranking.
+
+Stores find candidates whose normalised names contain the query; this module ranks
+them the same way for every store, so results agree whichever store answers.
+
+>>> normalise("Children’s Services Planning Partnerships (CSPPs)")
+'childrens services planning partnerships cspps'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from govmap.model import Entity
+
+_APOSTROPHES = re.compile(r"['’‘`]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, apostrophes dropped, every other run of punctuation one space."""
+    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", text.casefold())).strip()
+
+
+def search_text(entity: Entity) -> str:
+    """What stores match a query against: every normalised name between bars."""
+    return "|" + "|".join(normalise(n) for n in entity.names) + "|"
+
+
+def match_score(entity: Entity, query: str) -> int:
+    """How well `entity` answers `query` (already normalised); 0 when it does not.
+
+    Exact name 100, exact alias 95, name prefix 80, alias prefix 75, a whole word
+    inside a name 60, any substring 50.
+    """
+    best = 0
+    for position, name in enumerate(normalise(n) for n in entity.names):
+        alias_penalty = 0 if position == 0 else 5
+        if name == query:
+            score = 100
+        elif name.startswith(query):
+            score = 80
+        elif f" {query} " in f" {name} ":
+            score = 60
+        elif query in name:
+            score = 50
+        else:
+            continue
+        best = max(best, score - alias_penalty)
+    return best
+
+
+def rank(entities: Iterable[Entity], query: str) -> list[Entity]:
+    """Entities matching `query`, best first, ties broken by name then id."""
+    q = normalise(query)
+    scored = [(match_score(e, q), e) for e in entities]
+    return [e for s, e in sorted(scored, key=lambda p: (-p[0], p[1].name, p[1].id)) if s > 0]

@@ -1,0 +1,233 @@
+"""Read and write the curated seed: `graph_seed/*.yaml` <-> a validated `Dataset`.
+
+Reading collects every problem in every file — bad YAML, unknown fields, values
+outside the closed vocabularies, duplicate ids, references to missing entities — and
+raises them together, each located by file, line and field. Nothing is returned
+unless everything is right, so a store is never loaded from half a seed.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> dataset = read_seed(default_seed_dir())
+>>> len(dataset.entities) > 0
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from govmap.errors import SeedProblem, SeedValidationError
+from govmap.model import Dataset, Entity, NodeKind, Relation
+
+SECTIONS: dict[str, type[BaseModel]] = {"entities": Entity, "relations": Relation}
+
+
+def default_seed_dir() -> Path:
+    """The dataset shipped with govmap (the repository's `graph_seed/` folder)."""
+    return Path(str(resources.files("govmap.graph_seed")))
+
+
+def seed_files(folder: Path) -> list[Path]:
+    """The seed files of `folder`, in a stable order."""
+    return sorted(folder.glob("*.yaml"))
+
+
+def read_seed(folder: Path, *, display_root: Path | None = None) -> Dataset:
+    """Read every seed file in `folder` into one validated `Dataset`.
+
+    Raises
+    ------
+    SeedValidationError
+        With every problem found, when anything is wrong; nothing is returned then.
+    """
+    files = seed_files(folder)
+    if not files:
+        raise SeedValidationError([SeedProblem(str(folder), None, "", "no *.yaml seed files")])
+    return read_seed_files(files, display_root=display_root)
+
+
+def read_seed_files(files: Iterable[Path], *, display_root: Path | None = None) -> Dataset:
+    """Read the given seed files together; see `read_seed`."""
+    problems: list[SeedProblem] = []
+    entities: list[tuple[Entity, str, int | None]] = []
+    relations: list[tuple[Relation, str, int | None]] = []
+    for path in files:
+        name = _display_name(path, display_root)
+        for record, line in _read_file(path, name, problems):
+            if isinstance(record, Entity):
+                entities.append((record, name, line))
+            else:
+                relations.append((record, name, line))
+    problems += _cross_reference_problems(entities, relations)
+    if problems:
+        raise SeedValidationError(problems)
+    return Dataset(entities=[e for e, _, _ in entities], relations=[r for r, _, _ in relations])
+
+
+def _display_name(path: Path, root: Path | None) -> str:
+    base = root or Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_file(
+    path: Path, name: str, problems: list[SeedProblem]
+) -> Iterator[tuple[Entity | Relation, int | None]]:
+    try:
+        document = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(SeedProblem(name, line, "", f"not valid YAML: {exc.problem}"))
+        return
+    except UnicodeDecodeError as exc:
+        problems.append(SeedProblem(name, None, "", f"not UTF-8 text: {exc}"))
+        return
+    if document is None:
+        return
+    if not isinstance(document, CommentedMap):
+        problems.append(SeedProblem(name, 1, "", "expected a mapping with 'entities' and/or 'relations'"))
+        return
+    for key in document:
+        if key not in SECTIONS:
+            problems.append(
+                SeedProblem(name, _key_line(document, key), str(key), "unknown section; "
+                            f"expected {' or '.join(SECTIONS)}")
+            )
+    for section, model in SECTIONS.items():
+        items = document.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, CommentedSeq):
+            problems.append(SeedProblem(name, _key_line(document, section), section, "expected a list"))
+            continue
+        for index, item in enumerate(items):
+            line = items.lc.item(index)[0] + 1
+            try:
+                record = model.model_validate(_plain(item))
+            except ValidationError as exc:
+                for error in exc.errors():
+                    loc = error["loc"]
+                    field = f"{section}[{index}]" + "".join(
+                        f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc
+                    )
+                    message = error["msg"].removeprefix("Value error, ")
+                    problems.append(SeedProblem(name, _locate(item, loc) or line, field, message))
+                continue
+            yield record, line
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's commented containers as plain dicts and lists."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _key_line(mapping: CommentedMap, key: Any) -> int | None:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _locate(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest part of `loc` that exists in the parsed YAML."""
+    line = None
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = _key_line(node, part) or line
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _cross_reference_problems(
+    entities: list[tuple[Entity, str, int | None]],
+    relations: list[tuple[Relation, str, int | None]],
+) -> list[SeedProblem]:
+    """Duplicate ids and keys, and references to entities that do not exist."""
+    problems: list[SeedProblem] = []
+    by_id: dict[str, tuple[Entity, str, int | None]] = {}
+    for entity, file, line in entities:
+        if entity.id in by_id:
+            _, first_file, first_line = by_id[entity.id]
+            problems.append(SeedProblem(file, line, "id", f"duplicate id {entity.id!r} "
+                                        f"(first defined at {first_file}:{first_line})"))
+        else:
+            by_id[entity.id] = (entity, file, line)
+
+    def missing(ref: str | None, file: str, line: int | None, field: str) -> None:
+        if ref is not None and ref not in by_id:
+            problems.append(SeedProblem(file, line, field, f"refers to missing entity id {ref!r}"))
+
+    for entity, file, line in entities:
+        missing(entity.priority_area, file, line, f"{entity.id}.priority_area")
+        if entity.priority_area in by_id and by_id[entity.priority_area][0].kind != NodeKind.PRIORITY_AREA:
+            problems.append(SeedProblem(file, line, f"{entity.id}.priority_area",
+                                        f"{entity.priority_area!r} is not a priority area"))
+        for i, commitment in enumerate(entity.commitments):
+            for ref in commitment.by:
+                missing(ref, file, line, f"{entity.id}.commitments[{i}].by")
+    seen: dict[str, tuple[str, int | None]] = {}
+    for relation, file, line in relations:
+        missing(relation.source, file, line, f"{relation.key}.source")
+        missing(relation.target, file, line, f"{relation.key}.target")
+        if relation.key in seen:
+            first_file, first_line = seen[relation.key]
+            problems.append(SeedProblem(file, line, "relation", f"duplicate relation {relation.key} "
+                                        f"(first at {first_file}:{first_line}); merge their sources"))
+        seen.setdefault(relation.key, (file, line))
+    return problems
+
+
+FILE_BY_KIND = {
+    NodeKind.BODY: "bodies.yaml",
+    NodeKind.ACTION: "actions.yaml",
+    NodeKind.SOURCE_DOCUMENT: "documents.yaml",
+}
+
+
+def write_seed(dataset: Dataset, folder: Path) -> list[Path]:
+    """Write `dataset` to `folder` in the seed shape; `read_seed` reads it back unchanged.
+
+    Entities go to one file per kind (bodies, actions, plans…), relations to
+    `relations.yaml`. Returns the files written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for entity in sorted(dataset.entities, key=lambda e: (e.kind, e.id)):
+        file = FILE_BY_KIND.get(entity.kind, f"{entity.kind}s.yaml")
+        groups.setdefault(file, {}).setdefault("entities", []).append(_dump(entity))
+    for relation in sorted(dataset.relations, key=lambda r: r.key):
+        groups.setdefault("relations.yaml", {}).setdefault("relations", []).append(_dump(relation))
+    yaml = YAML()
+    yaml.width = 4096
+    written = []
+    for file, content in sorted(groups.items()):
+        path = folder / file
+        with path.open("w", encoding="utf-8") as out:
+            yaml.dump(content, out)
+        written.append(path)
+    return written
+
+
+def _dump(record: BaseModel) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)

@@ -1,0 +1,96 @@
+"""What a store is: the `GraphStore` protocol every backend implements.
+
+A store keeps entities and relations, applies each `ChangeSet` as one transaction
+(all of it or none of it), and counts its writes in a revision number. Everything
+above the store reads the graph through `snapshot()`, so the meaning of every query
+is the same whichever backend holds the data. The contract suite in
+`tests/test_store_contract.py` is the full definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import networkx as nx
+
+from govmap.model import Dataset, Entity, Relation
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """One write: applied as a single transaction, or not at all.
+
+    Deleting an entity deletes its relations too. With `replace`, the graph is
+    emptied first, so the change set becomes the whole graph.
+    """
+
+    upsert_entities: Sequence[Entity] = ()
+    upsert_relations: Sequence[Relation] = ()
+    delete_entities: Sequence[str] = ()
+    delete_relations: Sequence[str] = ()  # relation keys, "source|TYPE|target"
+    replace: bool = False
+
+    @classmethod
+    def replacing_with(cls, dataset: Dataset) -> ChangeSet:
+        return cls(upsert_entities=dataset.entities, upsert_relations=dataset.relations,
+                   replace=True)
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    entities: int
+    relations: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """The operations every backend provides, with the same meaning."""
+
+    kind: str  # "sqlite" or "neo4j"
+
+    def revision(self) -> int:
+        """A number that changes on every committed write (0 for a new store)."""
+        ...
+
+    def write(self, change: ChangeSet) -> int:
+        """Apply `change` in one transaction and return the new revision.
+
+        Raises `StoreWriteError` (and applies nothing) when a relation names a
+        missing entity or an id would be duplicated.
+        """
+        ...
+
+    def get_entity(self, entity_id: str) -> Entity | None: ...
+
+    def find_entities(
+        self, text: str | None = None, *, kind: str | None = None, type: str | None = None
+    ) -> list[Entity]:
+        """Entities whose normalised names contain `text` (see `govmap.search`), unranked."""
+        ...
+
+    def entities(self) -> list[Entity]: ...
+
+    def relations(
+        self, *, type: str | None = None, source: str | None = None, target: str | None = None
+    ) -> list[Relation]: ...
+
+    def counts(self) -> StoreCounts: ...
+
+    def snapshot(self) -> nx.MultiDiGraph:
+        """The graph as networkx, cached until the revision changes. Do not mutate it."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def export_dataset(store: GraphStore) -> Dataset:
+    """Everything in `store`, in the seed's shape."""
+    return Dataset(entities=sorted(store.entities(), key=lambda e: e.id),
+                   relations=sorted(store.relations(), key=lambda r: r.key))
+
+
+def is_empty(store: GraphStore) -> bool:
+    return store.counts().entities == 0

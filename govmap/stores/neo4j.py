@@ -1,0 +1,159 @@
+"""`Neo4jStore`: the shared store, any Bolt server speaking Neo4j 5 Cypher.
+
+Every statement is a named file in `queries/` (`cypher("entities_upsert")`) and
+takes parameters only. The one thing formatted into a statement is a relationship
+type, and only after it is checked against the closed vocabulary `RelType`. Each
+`write` runs in one managed transaction (`execute_write`), so a failure part-way
+rolls everything back and transient conflicts are retried by the driver.
+
+Nodes are `(:Entity {id, kind, type, name, search_text, data})`, relationships carry
+`{key, data}`, and `data` is the record as JSON: property values stay scalars, which
+every Neo4j-compatible server stores the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import ClientError, ConstraintError
+
+from govmap.errors import StoreWriteError
+from govmap.model import Entity, Relation, RelType
+from govmap.search import normalise, search_text
+from govmap.snapshot import SnapshotCache, build_snapshot
+from govmap.stores.base import ChangeSet, StoreCounts
+
+
+@cache
+def cypher(name: str) -> str:
+    """The text of `queries/<name>.cypher`."""
+    return (resources.files("govmap.queries") / f"{name}.cypher").read_text(encoding="utf-8")
+
+
+def relation_upsert_statement(rel_type: str) -> str:
+    """The upsert statement for one relationship type of the closed vocabulary."""
+    checked = RelType(rel_type)  # raises ValueError for anything outside the vocabulary
+    return cypher("relations_upsert").replace("{rel_type}", checked.value)
+
+
+class Neo4jStore:
+    """A `GraphStore` in a Neo4j (or Bolt-compatible) database."""
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None) -> None:
+        self.uri = uri
+        self.database = database
+        self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password))
+        self._snapshots = SnapshotCache()
+        self._unique_ids_enforced = self._ensure_schema()
+
+    def _ensure_schema(self) -> bool:
+        """Create the id constraint and kind index; False if the server refuses the constraint."""
+        enforced = True
+        with self._driver.session(database=self.database) as session:
+            try:
+                session.run(cypher("schema_entity_id")).consume()
+            except ClientError:
+                enforced = False  # uniqueness is then checked inside every write instead
+            session.run(cypher("schema_entity_kind")).consume()
+        return enforced
+
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(cypher(name), params)]
+
+        with self._driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    # -- GraphStore ---------------------------------------------------------------
+    def revision(self) -> int:
+        return int(self._read("revision_get")[0]["revision"])
+
+    def write(self, change: ChangeSet) -> int:
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(self._apply, change)
+        except ConstraintError as exc:
+            raise StoreWriteError(f"the write breaks a constraint: {exc.message}") from exc
+
+    def _apply(self, tx: ManagedTransaction, change: ChangeSet) -> int:
+        if change.replace:
+            tx.run(cypher("graph_clear")).consume()
+        if change.delete_relations:
+            rows = [dict(zip(("source", "type", "target"), k.split("|"), strict=True))
+                    for k in change.delete_relations]
+            tx.run(cypher("relations_delete"), rows=rows).consume()
+        if change.delete_entities:
+            tx.run(cypher("entities_delete"), ids=list(change.delete_entities)).consume()
+        if change.upsert_entities:
+            rows = [{"id": e.id, "props": _entity_props(e)} for e in change.upsert_entities]
+            tx.run(cypher("entities_upsert"), rows=rows).consume()
+        if change.upsert_relations:
+            ends = sorted({x for r in change.upsert_relations for x in (r.source, r.target)})
+            missing = [r["id"] for r in tx.run(cypher("entities_missing"), ids=ends)]
+            if missing:
+                raise StoreWriteError(
+                    f"relations refer to missing entity ids: {', '.join(missing)}")
+            by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+            for r in change.upsert_relations:
+                by_type[str(r.type)].append({"source": r.source, "target": r.target,
+                                             "key": r.key, "data": r.model_dump_json()})
+            for rel_type, rows in sorted(by_type.items()):
+                tx.run(relation_upsert_statement(rel_type), rows=rows).consume()
+        if not self._unique_ids_enforced:
+            duplicated = [r["id"] for r in tx.run(cypher("entities_duplicate_ids"))]
+            if duplicated:
+                raise StoreWriteError(f"duplicate entity ids: {', '.join(duplicated)}")
+        return int(tx.run(cypher("revision_bump")).single(strict=True)["revision"])
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        rows = self._read("entity_get", id=entity_id)
+        return Entity.model_validate_json(rows[0]["data"]) if rows else None
+
+    def find_entities(
+        self, text: str | None = None, *, kind: str | None = None, type: str | None = None
+    ) -> list[Entity]:
+        rows = self._read("entities_find", text=normalise(text or ""), kind=kind, type=type)
+        return [Entity.model_validate_json(r["data"]) for r in rows]
+
+    def entities(self) -> list[Entity]:
+        return [Entity.model_validate_json(r["data"]) for r in self._read("entities_all")]
+
+    def relations(
+        self, *, type: str | None = None, source: str | None = None, target: str | None = None
+    ) -> list[Relation]:
+        rows = self._read("relations_match", type=type, source=source, target=target)
+        return [Relation.model_validate_json(r["data"]) for r in rows]
+
+    def counts(self) -> StoreCounts:
+        by_kind = {r["kind"]: int(r["entities"]) for r in self._read("entities_count")}
+        relations = int(self._read("relations_count")[0]["relations"])
+        return StoreCounts(entities=sum(by_kind.values()), relations=relations, by_kind=by_kind)
+
+    def snapshot(self) -> nx.MultiDiGraph:
+        return self._snapshots.get(self.revision(), self._read_graph)
+
+    def _read_graph(self) -> nx.MultiDiGraph:
+        # One read transaction, so that entities and relations come from the same state.
+        def work(tx: ManagedTransaction) -> nx.MultiDiGraph:
+            entities = [Entity.model_validate_json(r["data"]) for r in tx.run(cypher("entities_all"))]
+            relations = [Relation.model_validate_json(r["data"]) for r in tx.run(
+                cypher("relations_match"), type=None, source=None, target=None)]
+            return build_snapshot(entities, relations)
+
+        with self._driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _entity_props(entity: Entity) -> dict[str, Any]:
+    return {"kind": str(entity.kind), "type": entity.type, "name": entity.name,
+            "search_text": search_text(entity), "data": entity.model_dump_json()}

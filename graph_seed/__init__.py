@@ -1,0 +1,1 @@
+"""The curated, sourced governance dataset (YAML files beside this module)."""

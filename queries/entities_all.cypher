@@ -1,0 +1,1 @@
+MATCH (n:Entity) RETURN n.data AS data ORDER BY n.id

@@ -1,0 +1,1 @@
+MATCH (n:Entity) RETURN n.kind AS kind, count(n) AS entities

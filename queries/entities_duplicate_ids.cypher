@@ -1,0 +1,4 @@
+MATCH (n:Entity)
+WITH n.id AS id, count(*) AS copies
+WHERE copies > 1
+RETURN id

@@ -1,0 +1,1 @@
+MATCH (n:Entity {id: $id}) RETURN n.data AS data

@@ -1,0 +1,1 @@
+MATCH (n:Entity) DETACH DELETE n

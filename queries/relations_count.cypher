@@ -1,0 +1,1 @@
+MATCH (:Entity)-[e]->(:Entity) RETURN count(e) AS relations

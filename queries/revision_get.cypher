@@ -1,0 +1,1 @@
+OPTIONAL MATCH (m:GovmapMeta {id: 'meta'}) RETURN coalesce(m.revision, 0) AS revision

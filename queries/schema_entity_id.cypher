@@ -1,0 +1,1 @@
+CREATE CONSTRAINT govmap_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE

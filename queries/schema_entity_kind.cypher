@@ -1,0 +1,1 @@
+CREATE INDEX govmap_entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)

@@ -1,0 +1,144 @@
+"""The store contract: every backend passes every test here, with the same answers."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from govmap.errors import StoreWriteError
+from govmap.model import Dataset, Entity, Relation
+from govmap.stores import ChangeSet, GraphStore, export_dataset
+from govmap.stores.neo4j import relation_upsert_statement
+
+
+def body(id: str, name: str, **extra: object) -> Entity:
+    return Entity(id=id, kind="body", type="board", name=name, **extra)
+
+
+def test_new_store_is_empty(store: GraphStore) -> None:
+    counts = store.counts()
+    assert (counts.entities, counts.relations) == (0, 0)
+    assert store.snapshot().number_of_nodes() == 0
+
+
+def test_load_then_read_back_everything(loaded_store: GraphStore, tiny_dataset: Dataset) -> None:
+    exported = export_dataset(loaded_store)
+    assert sorted(exported.entities, key=lambda e: e.id) == sorted(
+        tiny_dataset.entities, key=lambda e: e.id)
+    assert sorted(exported.relations, key=lambda r: r.key) == sorted(
+        tiny_dataset.relations, key=lambda r: r.key)
+    counts = loaded_store.counts()
+    assert counts.entities == 7 and counts.relations == 4
+    assert counts.by_kind == {"body": 6, "legislation": 1}
+
+
+def test_loading_twice_is_idempotent(loaded_store: GraphStore, tiny_dataset: Dataset) -> None:
+    before = export_dataset(loaded_store)
+    loaded_store.write(ChangeSet(upsert_entities=tiny_dataset.entities,
+                                 upsert_relations=tiny_dataset.relations))
+    assert export_dataset(loaded_store) == before
+    assert loaded_store.counts().relations == 4
+
+
+def test_revision_moves_on_every_write(store: GraphStore) -> None:
+    first = store.revision()
+    second = store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board")]))
+    third = store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board renamed")]))
+    assert first < second < third == store.revision()
+
+
+def test_get_entity(loaded_store: GraphStore, tiny_dataset: Dataset) -> None:
+    expected = next(e for e in tiny_dataset.entities if e.id == "the-promise-scotland")
+    assert loaded_store.get_entity("the-promise-scotland") == expected
+    assert loaded_store.get_entity("no-such-body") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Promise Scotland", {"the-promise-scotland"}),
+    ("tps", {"the-promise-scotland"}),  # alias, case-insensitive
+    ("programme board", {"promise-programme-board"}),
+    ("(Scotland) Act", {"children-and-young-people-scotland-act-2014"}),  # punctuation
+    ("nothing like this", set()),
+])
+def test_find_entities_by_name_or_alias(loaded_store: GraphStore, text: str,
+                                        expected: set[str]) -> None:
+    assert {e.id for e in loaded_store.find_entities(text)} == expected
+
+
+def test_find_entities_filters_by_kind_and_type(loaded_store: GraphStore) -> None:
+    assert {e.id for e in loaded_store.find_entities(kind="legislation")} == {
+        "children-and-young-people-scotland-act-2014"}
+    assert {e.id for e in loaded_store.find_entities("minister", type="ministerial_post")} == {
+        "first-minister", "minister-for-children-young-people-and-the-promise"}
+
+
+def test_relations_filter(loaded_store: GraphStore) -> None:
+    assert [r.key for r in loaded_store.relations(type="FUNDS")] == [
+        "scottish-government|FUNDS|the-promise-scotland"]
+    assert {r.type for r in loaded_store.relations(source="the-promise-scotland")} == {
+        "ACCOUNTABLE_TO"}
+    assert len(loaded_store.relations(target="scottish-government")) == 1
+
+
+def test_relation_attributes_round_trip(loaded_store: GraphStore) -> None:
+    [inferred] = loaded_store.relations(type="ACCOUNTABLE_TO")
+    assert inferred.confidence == "inferred" and inferred.note
+    [dated] = loaded_store.relations(type="REPORTS_TO")
+    assert str(dated.valid_from) == "2023-04-01"
+    assert dated.sources[0].excerpt == "reports directly to the First Minister."
+
+
+def test_delete_entity_takes_its_relations(loaded_store: GraphStore) -> None:
+    loaded_store.write(ChangeSet(delete_entities=["scottish-government"]))
+    assert loaded_store.get_entity("scottish-government") is None
+    assert loaded_store.relations(type="FUNDS") == []
+    assert loaded_store.counts().relations == 2
+
+
+def test_delete_relation_by_key(loaded_store: GraphStore) -> None:
+    loaded_store.write(ChangeSet(delete_relations=["scottish-government|FUNDS|the-promise-scotland"]))
+    assert loaded_store.relations(type="FUNDS") == []
+    assert loaded_store.counts().relations == 3
+
+
+def test_failed_write_leaves_previous_graph(loaded_store: GraphStore) -> None:
+    before, revision = export_dataset(loaded_store), loaded_store.revision()
+    half_good = ChangeSet(
+        upsert_entities=[body("new-board", "New Board")],
+        upsert_relations=[Relation(source="new-board", type="REPORTS_TO", target="missing-body")],
+        replace=True,
+    )
+    with pytest.raises(StoreWriteError, match="missing-body"):
+        loaded_store.write(half_good)
+    assert export_dataset(loaded_store) == before
+    assert loaded_store.revision() == revision
+
+
+def test_snapshot_is_cached_until_a_write(loaded_store: GraphStore) -> None:
+    first = loaded_store.snapshot()
+    assert loaded_store.snapshot() is first
+    loaded_store.write(ChangeSet(upsert_entities=[body("another", "Another Board")]))
+    second = loaded_store.snapshot()
+    assert second is not first and "another" in second
+
+
+def test_snapshot_shape(loaded_store: GraphStore) -> None:
+    graph = loaded_store.snapshot()
+    assert isinstance(graph, nx.MultiDiGraph)
+    assert graph.number_of_nodes() == 7 and graph.number_of_edges() == 4
+    assert graph.has_edge("scottish-government", "the-promise-scotland", key="FUNDS")
+    assert graph.nodes["the-promise-scotland"]["entity"].name == "The Promise Scotland"
+
+
+def test_quotes_and_unicode_survive(store: GraphStore) -> None:
+    tricky = body("tricky", "Children’s \"Board\" 'quoted' $param {brace} \\ back",
+                  aliases=["O'Neill's", "<script>x</script>"])
+    store.write(ChangeSet(upsert_entities=[tricky]))
+    assert store.get_entity("tricky") == tricky
+    assert [e.id for e in store.find_entities("oneills")] == ["tricky"]
+
+
+def test_relationship_type_is_checked_before_formatting() -> None:
+    assert ":REPORTS_TO]" in relation_upsert_statement("REPORTS_TO")
+    with pytest.raises(ValueError):
+        relation_upsert_statement("REPORTS_TO]->(x) DETACH DELETE x //")
