@@ -23,7 +23,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from rapidfuzz import fuzz, process
 
 
@@ -231,22 +239,31 @@ class Entity(Dated):
     commitment_received: bool | None = None
     commitments: list[Commitment] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _type_and_fields_fit_kind(self) -> Entity:
-        types = TYPES_BY_KIND.get(self.kind)
-        if types is None and self.type is not None:
-            raise ValueError(f"type: a {self.kind} entity takes no type (got {self.type!r})")
-        if types is not None:
-            allowed = [t.value for t in types]
-            if self.type not in allowed:
-                hint = suggest(str(self.type), allowed) if self.type else None
-                tail = f"; did you mean {hint}?" if hint else f"; expected one of {', '.join(allowed)}"
-                raise ValueError(f"type: {self.type!r} is not a {self.kind} type{tail}")
-        if self.kind != NodeKind.ACTION:
-            misplaced = [f for f in ACTION_FIELDS if getattr(self, f) not in (None, [])]
-            if misplaced:
-                raise ValueError(f"{', '.join(misplaced)}: only actions carry these fields")
-        return self
+    @field_validator("type")
+    @classmethod
+    def _type_fits_kind(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind is None:  # the kind itself was invalid, and is reported on its own
+            return value
+        types = TYPES_BY_KIND.get(kind)
+        if types is None:
+            if value is not None:
+                raise ValueError(f"a {kind} entity takes no type (got {value!r})")
+            return value
+        allowed = [t.value for t in types]
+        if value not in allowed:
+            hint = suggest(str(value), allowed) if value else None
+            tail = f"; did you mean {hint}?" if hint else f"; expected one of {', '.join(allowed)}"
+            raise ValueError(f"{value!r} is not a {kind} type{tail}")
+        return value
+
+    @field_validator(*ACTION_FIELDS)
+    @classmethod
+    def _only_actions(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = info.data.get("kind")
+        if kind is not None and kind != NodeKind.ACTION and value not in (None, []):
+            raise ValueError(f"only actions carry {info.field_name}")
+        return value
 
     @property
     def names(self) -> list[str]:

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from govmap.model import Entity
+
+if TYPE_CHECKING:  # the stores import this module for `normalise`
+    from govmap.stores.base import GraphStore
 
 _APOSTROPHES = re.compile(r"['’‘`]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -56,3 +60,17 @@ def rank(entities: Iterable[Entity], query: str) -> list[Entity]:
     q = normalise(query)
     scored = [(match_score(e, q), e) for e in entities]
     return [e for s, e in sorted(scored, key=lambda p: (-p[0], p[1].name, p[1].id)) if s > 0]
+
+
+def search_entities(
+    store: GraphStore, q: str | None = None, *, kind: str | None = None,
+    type: str | None = None, limit: int = 50, offset: int = 0,
+) -> tuple[int, list[Entity]]:
+    """One page of entities matching `q` (ranked) or, without `q`, all by name.
+
+    Returns the total number of matches and the page.
+    """
+    candidates = store.find_entities(q, kind=kind, type=type)
+    ordered = rank(candidates, q) if q and normalise(q) else sorted(
+        candidates, key=lambda e: (e.name.casefold(), e.id))
+    return len(ordered), ordered[offset:offset + limit]

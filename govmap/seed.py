@@ -1,4 +1,4 @@
-"""Read and write the curated seed: `graph_seed/*.yaml` <-> a validated `Dataset`.
+r"""Read and write the curated seed: `graph_seed/*.yaml` <-> a validated `Dataset`.
 
 Reading collects every problem in every file — bad YAML, unknown fields, values
 outside the closed vocabularies, duplicate ids, references to missing entities — and
@@ -7,15 +7,23 @@ unless everything is right, so a store is never loaded from half a seed.
 
 Examples
 --------
->>> from pathlib import Path
->>> dataset = read_seed(default_seed_dir())
->>> len(dataset.entities) > 0
-True
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> _ = (folder / "laws.yaml").write_text(
+...     "entities:\n  - {id: an-act, kind: legislation, name: An Act}\n")
+>>> [e.id for e in read_seed(folder).entities]
+['an-act']
+>>> _ = (folder / "laws.yaml").write_text("entities:\n  - {id: an-act, kind: law, name: An Act}\n")
+>>> read_seed(folder, display_root=folder)
+Traceback (most recent call last):
+...
+govmap.errors.SeedValidationError: 1 problem(s) in the seed; nothing was loaded:
+laws.yaml:2: entities[0].kind: 'law' is not a node kind; expected one of body, ...
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,8 +49,13 @@ def seed_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml"))
 
 
-def read_seed(folder: Path, *, display_root: Path | None = None) -> Dataset:
+def read_seed(
+    folder: Path, *, display_root: Path | None = None,
+    each_file: Callable[[list[Path]], Iterable[Path]] = iter,
+) -> Dataset:
     """Read every seed file in `folder` into one validated `Dataset`.
+
+    `each_file` wraps the list of files, e.g. in a progress bar.
 
     Raises
     ------
@@ -52,7 +65,7 @@ def read_seed(folder: Path, *, display_root: Path | None = None) -> Dataset:
     files = seed_files(folder)
     if not files:
         raise SeedValidationError([SeedProblem(str(folder), None, "", "no *.yaml seed files")])
-    return read_seed_files(files, display_root=display_root)
+    return read_seed_files(each_file(files), display_root=display_root)
 
 
 def read_seed_files(files: Iterable[Path], *, display_root: Path | None = None) -> Dataset:

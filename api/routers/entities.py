@@ -1,0 +1,99 @@
+"""Health, entities and relations: reading the graph as it is stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from govmap.api.deps import StoreDep
+from govmap.api.schemas import (
+    EntityDetail,
+    EntityPage,
+    EntityRef,
+    EntitySummary,
+    ErrorOut,
+    HealthOut,
+    NeighbourOut,
+    RelationOut,
+    RelationPage,
+)
+from govmap.errors import InvalidRequestError
+from govmap.model import BodyType, NodeKind, PlanType, RelType, suggest
+from govmap.queries.neighbourhood import neighbourhood
+from govmap.search import search_entities
+
+router = APIRouter(tags=["entities"])
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")]
+Offset = Annotated[int, Query(ge=0, description="How many results to skip.")]
+ENTITY_TYPES = [t.value for t in BodyType] + [t.value for t in PlanType]
+
+
+@router.get("/health", response_model=HealthOut, summary="Store kind, revision and counts")
+def health(store: StoreDep) -> HealthOut:
+    """Is the service up, which store does it use, and how big is the graph?
+
+    Example: `GET /health`
+    """
+    counts = store.counts()
+    return HealthOut(store=store.kind, revision=store.revision(), entities=counts.entities,
+                     relations=counts.relations, by_kind=counts.by_kind)
+
+
+@router.get("/entities", response_model=EntityPage, summary="Search entities by name or alias")
+def list_entities(
+    store: StoreDep,
+    q: Annotated[str | None, Query(max_length=200, description="Name or alias, any case",
+                                   examples=["CHS"])] = None,
+    kind: Annotated[NodeKind | None, Query(description="Entity kind")] = None,
+    type: Annotated[str | None, Query(description="Body or plan type", examples=["board"])] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> EntityPage:
+    """Entities whose name or an alias contains `q`, best match first; paginated.
+
+    Example: `GET /entities?q=oversight&kind=body&limit=10`
+    """
+    if type is not None and type not in ENTITY_TYPES:
+        hint = suggest(type, ENTITY_TYPES)
+        raise InvalidRequestError(f"{type!r} is not an entity type"
+                                  + (f"; did you mean {hint}?" if hint else ""))
+    total, page = search_entities(store, q, kind=kind and kind.value, type=type,
+                                  limit=limit, offset=offset)
+    return EntityPage(total=total, limit=limit, offset=offset,
+                      items=[EntitySummary.of(e) for e in page])
+
+
+@router.get("/entities/{entity_id}", response_model=EntityDetail,
+            responses={404: {"model": ErrorOut}}, summary="One entity with its relations")
+def get_entity(entity_id: str, store: StoreDep) -> EntityDetail:
+    """The entity, its sources and facts, and its relations in both directions, each
+    with the other end and the relation's evidence.
+
+    Example: `GET /entities/the-promise-scotland`
+    """
+    around = neighbourhood(store.snapshot(), entity_id)
+    return EntityDetail(entity=around.entity, relations=[
+        NeighbourOut(direction=n.direction, type=str(n.relation.type),
+                     other=EntityRef.of(n.other), relation=RelationOut.of(n.relation))
+        for n in around.relations
+    ])
+
+
+@router.get("/relations", response_model=RelationPage, summary="Relations, filtered")
+def list_relations(
+    store: StoreDep,
+    type: Annotated[RelType | None, Query(description="Relationship type")] = None,
+    source: Annotated[str | None, Query(max_length=120, description="Source entity id")] = None,
+    target: Annotated[str | None, Query(max_length=120, description="Target entity id")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> RelationPage:
+    """Relations of a type, from a source and/or to a target, with their evidence.
+
+    Example: `GET /relations?type=REPORTS_TO&target=first-minister`
+    """
+    found = store.relations(type=type and type.value, source=source, target=target)
+    return RelationPage(total=len(found), limit=limit, offset=offset,
+                        items=[RelationOut.of(r) for r in found[offset:offset + limit]])

@@ -1,0 +1,88 @@
+"""Response models: what each route returns, separate from the library's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel
+
+from govmap.model import Entity, Relation, Source
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    candidates: list[str] = []
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+    store: str
+    revision: int
+    entities: int
+    relations: int
+    by_kind: dict[str, int]
+
+
+class EntityRef(BaseModel):
+    id: str
+    name: str
+    kind: str
+    type: str | None = None
+
+    @classmethod
+    def of(cls, entity: Entity) -> EntityRef:
+        return cls(id=entity.id, name=entity.name, kind=str(entity.kind), type=entity.type)
+
+
+class EntitySummary(EntityRef):
+    aliases: list[str]
+    description: str
+
+    @classmethod
+    def of(cls, entity: Entity) -> EntitySummary:
+        return cls(id=entity.id, name=entity.name, kind=str(entity.kind), type=entity.type,
+                   aliases=entity.aliases, description=entity.description)
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class EntityPage(Page):
+    items: list[EntitySummary]
+
+
+class RelationOut(BaseModel):
+    key: str
+    source: str
+    type: str
+    target: str
+    confidence: str
+    note: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    sources: list[Source]
+
+    @classmethod
+    def of(cls, relation: Relation) -> RelationOut:
+        return cls(key=relation.key, **relation.model_dump(exclude={"type"}),
+                   type=str(relation.type))
+
+
+class RelationPage(Page):
+    items: list[RelationOut]
+
+
+class NeighbourOut(BaseModel):
+    direction: Literal["out", "in"]
+    type: str
+    other: EntityRef
+    relation: RelationOut
+
+
+class EntityDetail(BaseModel):
+    entity: Entity
+    relations: list[NeighbourOut]

@@ -1,0 +1,92 @@
+"""The HTTP API through real URLs (FastAPI's TestClient) over a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from govmap.api.deps import get_store
+from govmap.api.main import create_app
+from govmap.model import Dataset
+from govmap.settings import Settings
+from govmap.stores import ChangeSet, SqliteStore
+
+
+@pytest.fixture
+def client(tmp_path: Path, tiny_dataset: Dataset) -> Iterator[TestClient]:
+    store = SqliteStore(tmp_path / "api.db")
+    store.write(ChangeSet.replacing_with(tiny_dataset))
+    app = create_app(Settings(db=tmp_path / "unused.db"))
+    app.dependency_overrides[get_store] = lambda: store
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+    store.close()
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["store"] == "sqlite"
+    assert (body["entities"], body["relations"], body["revision"]) == (7, 4, 1)
+
+
+def test_search_is_ranked_and_paginated(client: TestClient) -> None:
+    body = client.get("/entities", params={"q": "minister"}).json()
+    assert body["total"] == 2
+    # a name that starts with the query ranks above one that merely contains it
+    assert [e["id"] for e in body["items"]] == [
+        "minister-for-children-young-people-and-the-promise", "first-minister"]
+    page = client.get("/entities", params={"q": "minister", "limit": 1, "offset": 1}).json()
+    assert page["total"] == 2 and len(page["items"]) == 1
+    assert page["items"][0]["id"] == body["items"][1]["id"]
+
+
+def test_search_by_alias_and_kind(client: TestClient) -> None:
+    assert [e["id"] for e in client.get("/entities?q=tps").json()["items"]] == [
+        "the-promise-scotland"]
+    legislation = client.get("/entities?kind=legislation").json()
+    assert [e["id"] for e in legislation["items"]] == ["children-and-young-people-scotland-act-2014"]
+
+
+def test_entity_detail_has_both_directions_with_evidence(client: TestClient) -> None:
+    body = client.get("/entities/the-promise-scotland").json()
+    assert body["entity"]["name"] == "The Promise Scotland"
+    assert body["entity"]["sources"][0]["document"] == "000_1501bad59c68be6a.txt"
+    by_direction = {(r["direction"], r["type"], r["other"]["id"]) for r in body["relations"]}
+    assert by_direction == {("out", "ACCOUNTABLE_TO", "scottish-government"),
+                            ("in", "FUNDS", "scottish-government")}
+    funds = next(r for r in body["relations"] if r["type"] == "FUNDS")
+    assert funds["other"]["name"] == "Scottish Government"
+    assert "funded solely" in funds["relation"]["sources"][0]["excerpt"]
+
+
+def test_relations_filter(client: TestClient) -> None:
+    body = client.get("/relations", params={"type": "REPORTS_TO"}).json()
+    assert [r["key"] for r in body["items"]] == [
+        "minister-for-children-young-people-and-the-promise|REPORTS_TO|first-minister"]
+    assert client.get("/relations", params={"source": "scottish-government"}).json()["total"] == 1
+
+
+@pytest.mark.parametrize(("url", "status", "fragment"), [
+    ("/entities/no-such-body", 404, "no entity with id 'no-such-body'"),
+    ("/entities?kind=bodyy", 422, "body"),
+    ("/entities?type=bord", 422, "did you mean board"),
+    ("/entities?limit=0", 422, "greater than or equal to 1"),
+    ("/entities?limit=abc", 422, "integer"),
+    ("/entities?offset=-1", 422, "greater than or equal to 0"),
+    ("/relations?type=REPORT_TO", 422, "REPORTS_TO"),
+    ("/entities?q=" + "x" * 300, 422, "at most 200"),
+])
+def test_bad_input_is_a_4xx_with_a_message(client: TestClient, url: str, status: int,
+                                           fragment: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert fragment in response.text
+
+
+def test_openapi_docs_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/health", "/entities", "/entities/{entity_id}", "/relations"} <= set(paths)
