@@ -1,0 +1,1 @@
+"""Renders of the governance graph (pyvis) and the pages that show them."""
