@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
-from govmap.api.routers import entities
+from govmap.api.routers import analysis, entities
 from govmap.settings import Settings, get_settings
 from govmap.stores import open_store
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(entities.router)
+    app.include_router(analysis.router)
     return app
 
 

@@ -6,17 +6,25 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
+from rich.tree import Tree
 
+from govmap.analysis.metrics import structure_metrics
 from govmap.errors import GovmapError
 from govmap.evidence import unfound_excerpts
 from govmap.model import Dataset
+from govmap.queries.accountability import accountability_chain
+from govmap.queries.duplication import duplication
+from govmap.queries.gaps import gaps
 from govmap.seed import default_seed_dir, read_seed, write_seed
 from govmap.settings import get_settings
 from govmap.snapshot import build_snapshot
@@ -170,6 +178,116 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     console.print(f"govmap is serving on http://{host}:{port}/  (API docs: /docs)")
     sys.stdout.flush()
     uvicorn.run("govmap.api.main:app", host=host, port=port, log_level="warning")
+
+
+AsAtOption = Annotated[datetime | None, typer.Option(
+    "--as-at", formats=["%Y-%m-%d"], help="See only what is valid on this day (YYYY-MM-DD).")]
+
+
+def _day(as_at: datetime | None) -> date | None:
+    return as_at.date() if as_at else None
+
+
+def _print_json(result: BaseModel | list[BaseModel]) -> None:
+    if isinstance(result, list):
+        print(json.dumps([r.model_dump(mode="json") for r in result], indent=2))
+    else:
+        print(result.model_dump_json(indent=2))
+
+
+@app.command()
+def accountable(subject: Annotated[str, typer.Argument(help="An action or body: id, name or alias.")],
+                as_at: AsAtOption = None, as_json: JsonOption = False) -> None:
+    """Who is accountable for an action or body, hop by hop to the top, with evidence.
+
+    Example: govmap accountable "Advocacy"
+    """
+    with _clean_errors(), _store() as store:
+        chain = accountability_chain(store.snapshot(), subject, day=_day(as_at))
+    if as_json:
+        _print_json(chain)
+        return
+    tree = Tree(f"[bold]{escape(chain.subject.name)}[/bold] ({chain.subject.kind})")
+    for path in chain.paths:
+        branch = tree.add(escape(path.start.name) + f"  [dim]ends: {path.ends}[/dim]")
+        for hop in path.hops:
+            quote = hop.evidence.sources[0].excerpt if hop.evidence.sources else "no source"
+            branch = branch.add(f"{hop.reads} [bold]{escape(hop.upper.name)}[/bold] "
+                                f"[dim]({hop.evidence.confidence}; “{escape(quote[:90])}”)[/dim]")
+    console.print(tree)
+    for flag in chain.flags:
+        console.print(f"[yellow]{flag.code}[/yellow]: {escape(flag.message)}")
+    console.print(chain.explanation, markup=False)
+
+
+@app.command("duplication")
+def duplication_command(
+    min_score: Annotated[float, typer.Option(min=0, max=1, help="Lowest overlap score.")] = 0.3,
+    as_at: AsAtOption = None, as_json: JsonOption = False,
+) -> None:
+    """Pairs of bodies whose remits, led actions or memberships overlap, scored.
+
+    Example: govmap duplication --min-score 0.5
+    """
+    with _clean_errors(), _store() as store:
+        report = duplication(store.snapshot(), min_score=min_score, day=_day(as_at))
+    if as_json:
+        _print_json(report)
+        return
+    table = Table(title=f"{len(report.pairs)} overlapping pairs (score ≥ {min_score})")
+    for column in ("score", "a", "b", "category", "shared"):
+        table.add_column(column)
+    for pair in report.pairs:
+        table.add_row(f"{pair.score:.2f}", pair.a.name, pair.b.name, pair.category,
+                      "; ".join(f"{s.kind} {s.target.name}" for s in pair.shared))
+    console.print(table)
+
+
+@app.command("gaps")
+def gaps_command(
+    severity: Annotated[str | None, typer.Option(help="high, medium or low.")] = None,
+    as_at: AsAtOption = None, as_json: JsonOption = False,
+) -> None:
+    """Actions with no lead or commitment, bodies with no accountability, and more.
+
+    Example: govmap gaps --severity high
+    """
+    if severity not in (None, "high", "medium", "low"):
+        err.print(f"error: severity must be high, medium or low, not {severity!r}")
+        raise typer.Exit(2)
+    with _clean_errors(), _store() as store:
+        found = gaps(store.snapshot(), severity=severity, day=_day(as_at))  # type: ignore[arg-type]
+    if as_json:
+        _print_json(found)
+        return
+    table = Table(title=f"{len(found)} gaps")
+    for column in ("severity", "gap", "entity", "why"):
+        table.add_column(column)
+    for gap in found:
+        table.add_row(gap.severity, gap.code, gap.entity.name, gap.message)
+    console.print(table)
+
+
+@app.command("metrics")
+def metrics_command(as_at: AsAtOption = None, as_json: JsonOption = False) -> None:
+    """Structure metrics: who sits on most chains, many masters, depth to the top.
+
+    Example: govmap metrics --json
+    """
+    with _clean_errors(), _store() as store:
+        figures = structure_metrics(store.snapshot(), day=_day(as_at))
+    if as_json:
+        _print_json(figures)
+        return
+    for metric in figures.metrics:
+        table = Table(title=f"{metric.name}: {metric.explanation}", title_justify="left")
+        table.add_column("entity")
+        table.add_column("value", justify="right")
+        for row in metric.ranking:
+            table.add_row(row.entity.name, f"{row.value:g}")
+        console.print(table)
+    for chain in figures.longest_chains[:5]:
+        console.print(f"{chain.hops} hops: " + " → ".join(e.name for e in chain.path), markup=False)
 
 
 if __name__ == "__main__":

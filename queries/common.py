@@ -1,0 +1,115 @@
+"""Pieces every query shares: dated views of the graph, name resolution, result parts.
+
+Every query reads a snapshot (`networkx.MultiDiGraph`, see `govmap.snapshot`), first
+narrowed to a day with `as_at` when the reviewer asks about a date, and accepts an
+entity by id, name or alias through `resolve`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from govmap.errors import NotFoundError
+from govmap.model import Confidence, Entity, Relation, Source
+from govmap.search import normalise
+
+
+class EntityRef(BaseModel):
+    """Enough of an entity to name it in a result."""
+
+    id: str
+    name: str
+    kind: str
+    type: str | None = None
+
+    @classmethod
+    def of(cls, entity: Entity) -> EntityRef:
+        return cls(id=entity.id, name=entity.name, kind=str(entity.kind), type=entity.type)
+
+
+class Evidence(BaseModel):
+    """A relation a result rests on, with its confidence and sources."""
+
+    source: str
+    type: str
+    target: str
+    confidence: Confidence
+    note: str | None = None
+    sources: list[Source]
+
+    @classmethod
+    def of(cls, relation: Relation) -> Evidence:
+        return cls(source=relation.source, type=str(relation.type), target=relation.target,
+                   confidence=relation.confidence, note=relation.note, sources=relation.sources)
+
+
+def as_at(graph: nx.MultiDiGraph, day: dt.date | None) -> nx.MultiDiGraph:
+    """The part of `graph` valid on `day`: entities and relations whose dates include it.
+
+    A relation is dropped when either end is. Without a day, the graph itself.
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> old = Entity(id="old", kind="body", type="board", name="Old", valid_to=dt.date(2020, 1, 1))
+    >>> list(as_at(build_snapshot([old], []), dt.date(2024, 1, 1)))
+    []
+    """
+    if day is None:
+        return graph
+
+    def node_ok(node: str) -> bool:
+        return graph.nodes[node]["entity"].valid_on(day)
+
+    def edge_ok(u: str, v: str, key: str) -> bool:
+        return graph.edges[u, v, key]["relation"].valid_on(day)
+
+    return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
+
+
+def entity(graph: nx.MultiDiGraph, node: str) -> Entity:
+    return graph.nodes[node]["entity"]
+
+
+def resolve(graph: nx.MultiDiGraph, text: str, *, kinds: set[str] | None = None) -> Entity:
+    """The one entity that `text` names: an id, a name or an alias, in any case and
+    with any punctuation, or a near spelling of one.
+
+    Raises `NotFoundError` with the closest candidates when nothing, or more than one
+    entity, fits well enough: a name is never guessed.
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> g = build_snapshot([Entity(id="chs", kind="body", type="public_body",
+    ...     name="Children's Hearings Scotland", aliases=["CHS"])], [])
+    >>> resolve(g, "childrens hearings scotland").id, resolve(g, "chs").id
+    ('chs', 'chs')
+    >>> resolve(g, "Childrens Hearing Scotland").id  # a near spelling
+    'chs'
+    """
+    nodes = [n for n in graph if kinds is None or str(entity(graph, n).kind) in kinds]
+    if text in graph and text in nodes:
+        return entity(graph, text)
+    query = normalise(text)
+    if not query:
+        raise NotFoundError("an empty name names nothing")
+    exact = sorted({n for n in nodes if query in {normalise(x) for x in entity(graph, n).names}})
+    if len(exact) == 1:
+        return entity(graph, exact[0])
+    if len(exact) > 1:
+        raise NotFoundError(f"{text!r} names {len(exact)} entities; give an id",
+                            candidates=exact)
+    choices = {(n, i): normalise(name) for n in nodes
+               for i, name in enumerate(entity(graph, n).names)}
+    scored = process.extract(query, choices, scorer=fuzz.WRatio, limit=20)
+    best: dict[str, float] = {}
+    for _, score, (node, _) in scored:
+        best[node] = max(best.get(node, 0), score)
+    ranked = sorted(best.items(), key=lambda p: -p[1])
+    top, runner_up = ranked[0] if ranked else (None, 0.0), ranked[1] if len(ranked) > 1 else (None, 0.0)
+    if top[0] is not None and top[1] >= 90 and top[1] - runner_up[1] >= 3:
+        return entity(graph, top[0])
+    candidates = [node for node, score in ranked[:5] if score >= 60]
+    hint = f"; did you mean {', '.join(candidates)}?" if candidates else ""
+    raise NotFoundError(f"no entity is named {text!r}{hint}", candidates=candidates)

@@ -1,0 +1,177 @@
+"""The reviewer's questions on small purpose-built graphs: one test per rule and flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import pytest
+
+from govmap.analysis.metrics import structure_metrics
+from govmap.errors import NotFoundError
+from govmap.model import Entity, Relation, Source
+from govmap.queries.accountability import accountability_chain
+from govmap.queries.common import resolve
+from govmap.queries.duplication import duplication
+from govmap.queries.gaps import gaps
+from govmap.snapshot import build_snapshot
+
+SRC = [Source(document="000_1501bad59c68be6a.txt", excerpt="test")]
+
+
+def graph(bodies: dict[str, str], actions: list[str], edges: list[str],
+          **entity_extra: dict[str, object]) -> nx.MultiDiGraph:
+    """bodies: id -> body type; edges: 'a REPORTS_TO b' (append '?' for inferred)."""
+    entities = [Entity(id=i, kind="body", type=t, name=i.replace("-", " ").title(), sources=SRC,
+                       **entity_extra.get(i, {})) for i, t in bodies.items()]
+    entities += [Entity(id=a, kind="action", name=a.replace("-", " ").title(), sources=SRC,
+                        **entity_extra.get(a, {})) for a in actions]
+    relations = []
+    for edge in edges:
+        source, type_, target = edge.rstrip("?").split()
+        inferred = edge.endswith("?")
+        relations.append(Relation(source=source, type=type_, target=target, sources=SRC,
+                                  confidence="inferred" if inferred else "stated",
+                                  note="a reviewer's reading" if inferred else None))
+    return build_snapshot(entities, relations)
+
+
+def codes(chain) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(f.code for f in chain.flags)
+
+
+LADDER = {"board": "board", "gov": "government", "fm": "ministerial_post", "parl": "parliament"}
+
+
+def test_chain_reaches_the_top_with_evidence_on_every_hop() -> None:
+    g = graph(LADDER, ["act"], ["board LEADS act", "board REPORTS_TO gov", "gov ACCOUNTABLE_TO fm",
+                                "parl HOLDS_TO_ACCOUNT fm"])
+    chain = accountability_chain(g, "act")
+    assert [lead.id for lead in chain.leads] == ["board"]
+    [path] = chain.paths
+    assert [h.upper.id for h in path.hops] == ["gov", "fm", "parl"]
+    assert [h.reads for h in path.hops] == ["reports to", "is accountable to", "is held to account by"]
+    assert all(h.evidence.sources for h in path.hops) and path.ends == "top"
+    assert [t.id for t in chain.tops] == ["parl"] and chain.flags == []
+
+
+def test_no_lead() -> None:
+    assert codes(accountability_chain(graph({}, ["act"], []), "act")) == ["no_lead"]
+
+
+def test_broken_chain_names_where_it_stops() -> None:
+    chain = accountability_chain(graph({"board": "board", "group": "group"}, ["act"],
+                                       ["board LEADS act", "board REPORTS_TO group"]), "act")
+    assert codes(chain) == ["broken_chain"] and chain.flags[0].entities == ["group"]
+
+
+def test_circular() -> None:
+    g = graph({"a": "board", "b": "board"}, [], ["a REPORTS_TO b", "b REPORTS_TO a"])
+    chain = accountability_chain(g, "a")
+    assert codes(chain) == ["circular"] and chain.flags[0].entities == ["a", "b", "a"]
+
+
+def test_several_principals() -> None:
+    g = graph({"a": "board", "p": "parliament", "q": "parliament"}, [],
+              ["a REPORTS_TO p", "a ACCOUNTABLE_TO q"])
+    chain = accountability_chain(g, "a")
+    assert codes(chain) == ["several_principals"] and len(chain.paths) == 2
+
+
+def test_shared_lead() -> None:
+    g = graph({"a": "board", "b": "board", "p": "parliament"}, ["act"],
+              ["a LEADS act", "b LEADS act", "a REPORTS_TO p", "b REPORTS_TO p"])
+    assert codes(accountability_chain(g, "act")) == ["shared_lead"]
+
+
+def test_ends_and_as_at() -> None:
+    g = graph({"a": "board", "p": "parliament"}, ["act"], ["a LEADS act", "a REPORTS_TO p"],
+              a={"valid_to": dt.date(2030, 12, 31)})
+    assert codes(accountability_chain(g, "act")) == ["ends"]
+    after = accountability_chain(g, "act", day=dt.date(2031, 1, 1))
+    assert codes(after) == ["no_lead"]  # the lead is gone once it has ended
+
+
+def test_inferred_hop() -> None:
+    g = graph({"a": "board", "p": "parliament"}, [], ["a REPORTS_TO p?"])
+    chain = accountability_chain(g, "a")
+    assert codes(chain) == ["inferred_hop"] and "a reviewer's reading" in chain.flags[0].message
+
+
+def test_part_of_counts_as_upward() -> None:
+    g = graph({"dir": "directorate", "sg": "government", "fm": "ministerial_post"}, [],
+              ["dir PART_OF sg", "sg ACCOUNTABLE_TO fm"])
+    assert accountability_chain(g, "dir").paths[0].ends == "top"
+
+
+def test_resolve_by_alias_punctuation_and_ambiguity() -> None:
+    g = build_snapshot([
+        Entity(id="chs", kind="body", type="public_body", name="Children’s Hearings Scotland",
+               aliases=["CHS"]),
+        Entity(id="board-one", kind="body", type="board", name="Programme Board"),
+        Entity(id="board-two", kind="body", type="board", name="Programme Board"),
+    ], [])
+    assert resolve(g, "childrens-hearings scotland").id == "chs"
+    assert resolve(g, "Chs").id == "chs"
+    with pytest.raises(NotFoundError) as ambiguous:
+        resolve(g, "programme board")
+    assert ambiguous.value.candidates == ["board-one", "board-two"]
+    with pytest.raises(NotFoundError) as unknown:
+        resolve(g, "Programme Bored")
+    assert set(unknown.value.candidates) >= {"board-one", "board-two"}
+
+
+def test_duplication_scores_and_explains() -> None:
+    g = graph({"x": "board", "y": "board", "z": "group", "p": "parliament"},
+              ["a1", "a2", "a3"],
+              ["x LEADS a1", "y LEADS a1", "x LEADS a2", "y LEADS a2", "x REPORTS_TO p",
+               "y REPORTS_TO p", "z LEADS a3", "x OVERSEES a3", "y OVERSEES a3"])
+    report = duplication(g, min_score=0.5)
+    [pair] = report.pairs
+    assert (pair.a.id, pair.b.id, pair.score) == ("x", "y", 1.0)
+    assert pair.category == "parallel_oversight"
+    assert {(s.kind, s.target.id) for s in pair.shared} == {
+        ("leads", "a1"), ("leads", "a2"), ("oversees", "a3"), ("reports_to", "p")}
+    assert "share 4 of 4 ties" in pair.explanation
+    assert all(s.evidence for s in pair.shared)
+    # z leads a3 while x and y oversee it: different ties, so z is never paired
+    assert [(p.a.id, p.b.id) for p in duplication(g, min_score=0.0).pairs] == [("x", "y")]
+
+
+def test_gaps_rules() -> None:
+    g = graph({"lead": "board", "dutied": "public_body", "ending": "public_body",
+               "p": "parliament"},
+              ["no-lead", "no-work", "no-commit"],
+              ["lead LEADS no-work", "lead LEADS no-commit", "ending LEADS no-work",
+               "ending REPORTS_TO p", "dutied REPORTS_TO p"],
+              **{"no-work": {"status": "little_or_no_work", "commitment_received": True},
+                 "no-commit": {"commitment_received": False},
+                 "ending": {"valid_to": dt.date(2030, 12, 31)}})
+    found = {(x.code, x.entity.id, x.severity) for x in gaps(g)}
+    assert ("action_no_lead", "no-lead", "high") in found
+    assert ("action_little_or_no_work", "no-work", "high") in found
+    assert ("action_no_commitment", "no-commit", "medium") in found
+    assert ("action_leads_unanchored", "no-commit", "high") in found
+    assert ("body_no_accountability", "lead", "medium") in found
+    assert ("ends_with_responsibilities", "ending", "medium") in found
+    assert not any(c == "body_no_accountability" and e == "p" for c, e, _ in found)
+
+
+def test_duty_with_no_scrutiny_and_no_sources() -> None:
+    law = Entity(id="act-2014", kind="legislation", name="Act 2014", sources=SRC)
+    body = Entity(id="council", kind="body", type="local_authority", name="Council")
+    g = build_snapshot([law, body], [Relation(source="council", type="HAS_DUTY_UNDER",
+                                              target="act-2014", sources=SRC)])
+    found = {(x.code, x.entity.id) for x in gaps(g)}
+    assert ("duty_no_scrutiny", "council") in found and ("no_sources", "council") in found
+
+
+def test_metrics_depth_masters_and_betweenness() -> None:
+    g = graph({"a": "board", "b": "board", "mid": "board", "p": "parliament", "q": "parliament"},
+              [], ["a REPORTS_TO mid", "b REPORTS_TO mid", "mid REPORTS_TO p", "mid REPORTS_TO q"])
+    figures = structure_metrics(g)
+    assert figures.depth_to_top == {"a": 2, "b": 2, "mid": 1, "p": 0, "q": 0}
+    by_name = {m.name: m for m in figures.metrics}
+    assert by_name["betweenness"].ranking[0].entity.id == "mid"
+    assert [(r.entity.id, r.value) for r in by_name["many_masters"].ranking] == [("mid", 2.0)]
+    assert figures.longest_chains[0].hops == 2
