@@ -151,6 +151,37 @@ def paths_to_top(graph: nx.MultiDiGraph, start: str, max_depth: int = MAX_DEPTH)
     return paths
 
 
+def paths_from_pushdown(graph: nx.MultiDiGraph, start: str,
+                        raw: list[tuple[list[str], list[str]]]) -> list[ChainPath]:
+    """`paths_to_top` rebuilt from the Neo4j store's `upward_paths` (every upward path
+    and prefix, as entity ids and relation keys), keeping those the walk would end on."""
+    candidates = [([start], [])] + [(ids, keys) for ids, keys in raw]
+    paths = []
+    for ids, keys in candidates:
+        head, last = ids[:-1], ids[-1]
+        if len(set(head)) != len(head) or any(is_top(graph, n) for n in head):
+            continue
+        if last in head:
+            ends: PathEnd = "circular"
+        elif is_top(graph, last):
+            ends = "top"
+        elif next(upward_hops(graph, last), None) is None:
+            ends = "broken"
+        elif len(keys) >= MAX_DEPTH:
+            ends = "depth_limit"
+        else:
+            continue
+        hops = []
+        for lower, upper, key in zip(ids[:-1], ids[1:], keys, strict=True):
+            source, rel_type, target = key.split("|")
+            relation = graph.edges[source, target, rel_type]["relation"]
+            hops.append(Hop(lower=EntityRef.of(entity(graph, lower)),
+                            upper=EntityRef.of(entity(graph, upper)),
+                            reads=READS[rel_type], evidence=Evidence.of(relation)))
+        paths.append(_path(graph, start, hops, ends))
+    return paths
+
+
 def _path(graph: nx.MultiDiGraph, start: str, hops: list[Hop], ends: PathEnd) -> ChainPath:
     return ChainPath(start=EntityRef.of(entity(graph, start)), hops=list(hops), ends=ends)
 

@@ -90,3 +90,44 @@ def test_openapi_docs_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/health", "/entities", "/entities/{entity_id}", "/relations"} <= set(paths)
+
+
+def test_accountability_by_alias(client: TestClient) -> None:
+    body = client.get("/accountability", params={"for": "Promise Minister"}).json()
+    assert body["subject"]["id"] == "minister-for-children-young-people-and-the-promise"
+    assert [t["id"] for t in body["tops"]] == ["first-minister"]
+    [hop] = body["paths"][0]["hops"]
+    assert hop["evidence"]["sources"][0]["excerpt"] == "reports directly to the First Minister."
+
+
+def test_accountability_as_at_before_an_appointment(client: TestClient) -> None:
+    before = client.get("/accountability", params={"for": "Promise Minister", "as_at": "2022-01-01"})
+    assert before.status_code == 404  # the post did not exist yet
+
+
+def test_analysis_endpoints_answer(client: TestClient) -> None:
+    gaps = client.get("/analysis/gaps", params={"severity": "medium"}).json()
+    assert gaps["by_code"] == {"body_no_accountability": 3}
+    chains = client.get("/analysis/chains").json()
+    assert chains["by_flag"]["broken_chain"] >= 1 and "HOLDS_TO_ACCOUNT" in chains["upward_types"]
+    metrics = client.get("/analysis/metrics").json()
+    assert metrics["depth_to_top"]["first-minister"] == 0
+    assert client.get("/analysis/duplication").json()["total"] == 0
+
+
+@pytest.mark.parametrize(("url", "status", "fragment"), [
+    ("/accountability", 422, "for"),
+    ("/accountability?for=", 422, "at least 1"),
+    ("/accountability?for=zzzz-nothing", 404, "no entity is named"),
+    ("/accountability?for=TPS&as_at=2024-13-01", 422, "date"),
+    ("/analysis/duplication?min_score=2", 422, "less than or equal to 1"),
+    ("/analysis/gaps?severity=urgent", 422, "high"),
+    ("/analysis/gaps?kind=no_lead", 422, "did you mean action_no_lead"),
+    ("/analysis/chains?limit=100000", 422, "less than or equal to 500"),
+    ("/analysis/metrics?as_at=yesterday", 422, "date"),
+])
+def test_analysis_bad_input_is_a_4xx(client: TestClient, url: str, status: int,
+                                     fragment: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    assert fragment in response.text

@@ -150,6 +150,16 @@ class Neo4jStore:
         with self._driver.session(database=self.database) as session:
             return session.execute_read(work)
 
+    def upward_paths(self, start: str) -> list[tuple[list[str], list[str]]]:
+        """Every path up from `start`, pushed down to Cypher: (entity ids, relation keys).
+
+        "Up" has the meaning of `govmap.queries.accountability` (REPORTS_TO,
+        ACCOUNTABLE_TO, PART_OF forwards; HOLDS_TO_ACCOUNT backwards), to 12 hops. Every
+        prefix of a path is itself a path; a contract test checks the answer against the
+        NetworkX chain.
+        """
+        return [(r["ids"], r["hops"]) for r in self._read("accountability_paths", start=start)]
+
     def close(self) -> None:
         self._driver.close()
 
