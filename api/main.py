@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
-from govmap.api.routers import analysis, entities
+from govmap.api.routers import analysis, entities, render
 from govmap.settings import Settings, get_settings
 from govmap.stores import open_store
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(entities.router)
     app.include_router(analysis.router)
+    app.include_router(render.router)
     return app
 
 

@@ -65,6 +65,7 @@ class OverlapPage(Page):
 def duplication_pairs(
     store: StoreDep,
     min_score: Annotated[float, Query(ge=0, le=1, description="Lowest weighted overlap score")] = 0.3,
+    entity: Annotated[str | None, Query(max_length=120, description="Only pairs with this id")] = None,
     as_at: AsAt = None, limit: Limit = 50, offset: Offset = 0,
 ) -> OverlapPage:
     """Pairs of bodies (and frameworks) whose led actions, oversight targets, reporting
@@ -74,8 +75,9 @@ def duplication_pairs(
     Example: `GET /analysis/duplication?min_score=0.5`
     """
     found = duplication(store.snapshot(), min_score=min_score, day=as_at)
-    return OverlapPage(total=len(found.pairs), limit=limit, offset=offset, min_score=min_score,
-                       clusters=found.clusters, items=found.pairs[offset:offset + limit])
+    pairs = [p for p in found.pairs if entity is None or entity in (p.a.id, p.b.id)]
+    return OverlapPage(total=len(pairs), limit=limit, offset=offset, min_score=min_score,
+                       clusters=found.clusters, items=pairs[offset:offset + limit])
 
 
 class GapPage(Page):
@@ -88,6 +90,7 @@ def gap_list(
     store: StoreDep,
     severity: Annotated[Severity | None, Query(description="high, medium or low")] = None,
     kind: Annotated[str | None, Query(description=f"Gap code: {', '.join(GAP_CODES)}")] = None,
+    entity: Annotated[str | None, Query(max_length=120, description="Only gaps of this id")] = None,
     as_at: AsAt = None, limit: Limit = 100, offset: Offset = 0,
 ) -> GapPage:
     """Actions with no lead, no commitment or little work; bodies with no line of
@@ -100,7 +103,8 @@ def gap_list(
         hint = suggest(kind, list(GAP_CODES))
         raise InvalidRequestError(f"{kind!r} is not a gap kind"
                                   + (f"; did you mean {hint}?" if hint else ""))
-    found = gaps(store.snapshot(), severity=severity, code=kind, day=as_at)
+    found = [g for g in gaps(store.snapshot(), severity=severity, code=kind, day=as_at)
+             if entity is None or g.entity.id == entity]
     return GapPage(total=len(found), limit=limit, offset=offset,
                    by_code=dict(Counter(g.code for g in found)), items=found[offset:offset + limit])
 

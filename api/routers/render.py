@@ -1,0 +1,133 @@
+"""The interactive map: the explorer page at `/`, pyvis renders, and the map's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+
+from govmap.api.deps import StoreDep
+from govmap.errors import NotFoundError
+from govmap.model import AssessmentStatus, NodeKind, RelType
+from govmap.queries.accountability import accountability_chain
+from govmap.queries.common import resolve
+from govmap.queries.duplication import duplication
+from govmap.visualisations.render import (
+    MapFilter,
+    accountability_page,
+    duplication_page,
+    filtered_graph,
+    map_page,
+    network_data,
+    vis_asset,
+)
+
+router = APIRouter(tags=["map"])
+
+ASSETS = {
+    "vis-network.min.js": ("application/javascript", lambda: vis_asset("vis-network.min.js")),
+    "vis-network.css": ("text/css", lambda: vis_asset("vis-network.css")),
+    "explorer.js": ("application/javascript", lambda: _own_asset("explorer.js")),
+    "explorer.css": ("text/css", lambda: _own_asset("explorer.css")),
+}
+
+
+@cache
+def _own_asset(name: str) -> str:
+    return (resources.files("govmap.visualisations") / "static" / name).read_text(encoding="utf-8")
+
+
+def map_filter(
+    store: StoreDep,
+    kind: Annotated[list[NodeKind] | None, Query(description="Entity kinds to keep")] = None,
+    type: Annotated[list[str] | None, Query(description="Body types to keep")] = None,
+    priority: Annotated[list[str] | None, Query(description="Priority area ids (actions)")] = None,
+    rel: Annotated[list[RelType] | None, Query(description="Relationship types to keep")] = None,
+    status: Annotated[list[AssessmentStatus] | None, Query(description="Action statuses")] = None,
+    focus: Annotated[str | None, Query(max_length=200, description="Centre: id, name or alias")] = None,
+    depth: Annotated[int, Query(ge=1, le=5, description="Hops around the focus")] = 1,
+    as_at: Annotated[dt.date | None, Query(description="Valid on this day")] = None,
+) -> MapFilter:
+    focus_id = resolve(store.snapshot(), focus).id if focus else None
+    return MapFilter(kinds=frozenset(k.value for k in kind or ()), body_types=frozenset(type or ()),
+                     priority_areas=frozenset(priority or ()),
+                     rel_types=frozenset(r.value for r in rel or ()),
+                     statuses=frozenset(s.value for s in status or ()),
+                     focus=focus_id, depth=depth, day=as_at)
+
+
+MapFilterDep = Annotated[MapFilter, Depends(map_filter)]
+
+
+@router.get("/", response_class=HTMLResponse, summary="The explorer page")
+def explorer() -> HTMLResponse:
+    """The reviewer's explorer: the map, search, filters and a details panel.
+
+    Example: `GET /?selected=promise-oversight-board`
+    """
+    return HTMLResponse(_own_asset("explorer.html"))
+
+
+@router.get("/static/{name}", summary="The explorer's scripts and styles")
+def asset(name: str) -> Response:
+    """vis-network (served from the pyvis package) and the explorer's own files.
+
+    Example: `GET /static/vis-network.min.js`
+    """
+    if name not in ASSETS:
+        raise NotFoundError(f"no asset named {name!r}")
+    media_type, read = ASSETS[name]
+    return Response(read(), media_type=media_type,
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/render/graph.json", summary="Map data for the explorer")
+def graph_json(store: StoreDep, keep: MapFilterDep) -> dict[str, Any]:
+    """vis-network nodes, edges and options for a filtered map.
+
+    Example: `GET /render/graph.json?kind=body&kind=action`
+    """
+    return network_data(filtered_graph(store.snapshot(), keep))
+
+
+@router.get("/render/map.html", response_class=HTMLResponse, summary="A standalone map")
+def map_html(store: StoreDep, keep: MapFilterDep) -> HTMLResponse:
+    """The whole map, or filtered by kind, type, priority area, relation type, status,
+    or a focus and depth; vis-network is embedded, so the file works offline.
+
+    Example: `GET /render/map.html?focus=The Promise Scotland&depth=2`
+    """
+    return HTMLResponse(map_page(store.snapshot(), keep).html())
+
+
+@router.get("/render/accountability.html", response_class=HTMLResponse,
+            summary="An accountability chain, highlighted")
+def accountability_html(
+    store: StoreDep,
+    subject: Annotated[str, Query(alias="for", min_length=1, max_length=200,
+                                  description="An action or body: id, name or alias")],
+) -> HTMLResponse:
+    """The chain for an action or body lit up, its neighbourhood faded.
+
+    Example: `GET /render/accountability.html?for=Advocacy`
+    """
+    graph = store.snapshot()
+    return HTMLResponse(accountability_page(graph, accountability_chain(graph, subject)).html())
+
+
+@router.get("/render/duplication.html", response_class=HTMLResponse,
+            summary="Overlapping bodies")
+def duplication_html(
+    store: StoreDep,
+    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest overlap score")] = 0.3,
+) -> HTMLResponse:
+    """Overlapping pairs joined by their score, with what they share.
+
+    Example: `GET /render/duplication.html?min_score=0.5`
+    """
+    graph = store.snapshot()
+    return HTMLResponse(duplication_page(graph, duplication(graph, min_score=min_score)).html())

@@ -1,0 +1,224 @@
+"""pyvis renders of the governance graph: whole, filtered, focused, a chain, overlaps.
+
+Every render goes through `network_data` (pyvis builds the vis-network nodes, edges
+and options) and `page` (the project's own template, which embeds vis-network from
+the pyvis package, so a saved file needs no network). pyvis's stock template links
+Bootstrap from a CDN, so it is never used.
+
+Safety: labels are drawn on a canvas (text only). Tooltips are HTML built here from
+`html.escape`d strings and turned into elements by the page; the data reaches the
+page through Jinja's `tojson`, which escapes `<`, `>`, `&` and quotes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pyvis.network import Network
+
+from govmap.model import Entity, Relation
+from govmap.queries.accountability import AccountabilityChain
+from govmap.queries.common import as_at
+from govmap.queries.duplication import DuplicationReport
+from govmap.visualisations.styles import EDGE_LEGEND, NODE_LEGEND, edge_style, node_style
+
+STATIC_LAYOUT_ABOVE = 400  # nodes; above this, positions are computed once and physics is off
+FADED = "rgba(200,200,200,0.35)"
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """What a filtered map keeps. Empty sets keep everything."""
+
+    kinds: frozenset[str] = frozenset()
+    body_types: frozenset[str] = frozenset()
+    priority_areas: frozenset[str] = frozenset()
+    rel_types: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    focus: str | None = None
+    depth: int = 1
+    day: dt.date | None = None
+
+
+def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
+    """The part of `graph` that `keep` selects (a copy, safe to change).
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> es = [Entity(id="a", kind="action", name="A"), Entity(id="l", kind="legislation", name="L")]
+    >>> sorted(filtered_graph(build_snapshot(es, []), MapFilter(kinds=frozenset({"action"}))))
+    ['a']
+    """
+    view = as_at(graph, keep.day)
+    if keep.focus is not None:
+        around = nx.ego_graph(view.to_undirected(as_view=True), keep.focus, radius=keep.depth)
+        view = view.subgraph(around.nodes)
+
+    def node_ok(node: str) -> bool:
+        e: Entity = view.nodes[node]["entity"]
+        if node == keep.focus:
+            return True
+        return ((not keep.kinds or str(e.kind) in keep.kinds)
+                and (not keep.body_types or e.type in keep.body_types or e.kind != "body")
+                and (not keep.priority_areas or e.kind != "action"
+                     or e.priority_area in keep.priority_areas)
+                and (not keep.statuses or e.kind != "action" or str(e.status) in keep.statuses))
+
+    kept = view.subgraph([n for n in view if node_ok(n)])
+    result = nx.MultiDiGraph()
+    result.add_nodes_from(kept.nodes(data=True))
+    result.add_edges_from((u, v, k, d) for u, v, k, d in kept.edges(keys=True, data=True)
+                          if not keep.rel_types or k in keep.rel_types)
+    return result
+
+
+def _sources_html(sources: list[Any]) -> str:
+    return "".join(f"<li><i>{html.escape(s.document)}</i> {html.escape(s.locator)}: "
+                   f"“{html.escape(s.excerpt)}”</li>" for s in sources[:3])
+
+
+def node_tooltip(entity: Entity) -> str:
+    """Escaped HTML: name, kind, description, status and evidence."""
+    parts = [f"<b>{html.escape(entity.name)}</b>",
+             html.escape(f"{entity.kind}{' · ' + entity.type if entity.type else ''}")]
+    if entity.description:
+        parts.append(html.escape(entity.description))
+    if entity.status:
+        parts.append(f"Assessment: {html.escape(str(entity.status).replace('_', ' '))}")
+    if entity.sources:
+        parts.append(f"<ul>{_sources_html(entity.sources)}</ul>")
+    return "<br>".join(parts)
+
+
+def edge_tooltip(relation: Relation, graph: nx.MultiDiGraph) -> str:
+    source = graph.nodes[relation.source]["entity"].name
+    target = graph.nodes[relation.target]["entity"].name
+    reads = str(relation.type).replace("_", " ").lower()
+    parts = [f"<b>{html.escape(source)}</b> {reads} <b>{html.escape(target)}</b>",
+             f"confidence: {relation.confidence}"]
+    if relation.note:
+        parts.append(f"note: {html.escape(relation.note)}")
+    if relation.sources:
+        parts.append(f"<ul>{_sources_html(relation.sources)}</ul>")
+    return "<br>".join(parts)
+
+
+def _short(label: str, limit: int = 32) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
+                 highlight_edges: set[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    """vis-network nodes, edges and options for `graph`, built by pyvis.
+
+    With `highlight`, those nodes (and `highlight_edges`) keep their colours and
+    everything else is faded.
+    """
+    net = Network(directed=True, cdn_resources="in_line")
+    static = graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
+    positions = nx.spring_layout(graph, seed=7, iterations=40, scale=3000) if static else {}
+    for node, data in graph.nodes(data=True):
+        entity: Entity = data["entity"]
+        style = node_style(entity)
+        lit = highlight is None or node in highlight
+        extra = {"x": float(positions[node][0]), "y": float(positions[node][1])} if static else {}
+        net.add_node(node, label=_short(entity.name), title=node_tooltip(entity),
+                     color=style.colour if lit else FADED, shape=style.shape,
+                     size=18 if lit and highlight is not None else 12,
+                     font={"color": "#212121" if lit else "#bdbdbd"}, kind=str(entity.kind),
+                     **extra)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        style = edge_style(key)
+        lit = highlight_edges is None or (u, v, key) in highlight_edges
+        net.add_edge(u, v, title=edge_tooltip(data["relation"], graph), label="",
+                     color=style.colour if lit else FADED, dashes=style.dashes,
+                     width=style.width * (2 if lit and highlight_edges else 1), relType=key)
+    nodes, edges, *_ = net.get_network_data()
+    physics: dict[str, Any] = {"enabled": not static, "solver": "barnesHut",
+                               "barnesHut": {"gravitationalConstant": -6000, "springLength": 140,
+                                             "avoidOverlap": 0.3},
+                               "stabilization": {"iterations": 150, "updateInterval": 50}}
+    options = {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 150},
+               "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                         "smooth": {"type": "continuous"} if not static else False},
+               "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+               "layout": {"improvedLayout": graph.number_of_nodes() <= 150}}
+    return {"nodes": nodes, "edges": edges, "options": options}
+
+
+@cache
+def vis_asset(name: str) -> str:
+    """A file of the vis-network build that ships inside pyvis (js or css)."""
+    return (resources.files("pyvis") / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(loader=PackageLoader("govmap.visualisations", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]))
+
+
+@dataclass
+class Page:
+    title: str
+    data: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def html(self) -> str:
+        """A standalone HTML page with vis-network embedded: no request leaves it."""
+        return _templates().get_template("map.html.j2").render(
+            title=self.title, data=self.data, notes=self.notes, node_legend=NODE_LEGEND,
+            edge_legend=EDGE_LEGEND, vis_js=vis_asset("vis-network.min.js"),
+            vis_css=vis_asset("vis-network.css"))
+
+    def write(self, path: Path) -> Path:
+        path.write_text(self.html(), encoding="utf-8")
+        return path
+
+
+def map_page(graph: nx.MultiDiGraph, keep: MapFilter = MapFilter()) -> Page:
+    """The whole map, or the part a filter keeps (a focus and depth included)."""
+    part = filtered_graph(graph, keep)
+    title = (f"Around {graph.nodes[keep.focus]['entity'].name} (depth {keep.depth})"
+             if keep.focus else "The Promise governance map")
+    return Page(title, network_data(part), [f"{part.number_of_nodes()} entities, "
+                                            f"{part.number_of_edges()} relations"])
+
+
+def accountability_page(graph: nx.MultiDiGraph, chain: AccountabilityChain) -> Page:
+    """The neighbourhood of a chain, the chain lit and everything else faded."""
+    on_chain = {chain.subject.id, *(b.id for b in chain.bodies), *(lead.id for lead in chain.leads)}
+    hops = {(h.evidence.source, h.evidence.target, h.evidence.type)
+            for p in chain.paths for h in p.hops}
+    hops |= {(e.source, e.target, e.type) for e in chain.lead_evidence}
+    around = set(on_chain)
+    for node in on_chain:
+        around.update(graph.successors(node))
+        around.update(graph.predecessors(node))
+    part = filtered_graph(graph.subgraph(around), MapFilter())
+    notes = [chain.explanation, *[f"{f.code}: {f.message}" for f in chain.flags]]
+    return Page(f"Who is accountable for {chain.subject.name}",
+                network_data(part, highlight=on_chain, highlight_edges=hops), notes)
+
+
+def duplication_page(graph: nx.MultiDiGraph, report: DuplicationReport) -> Page:
+    """Overlapping pairs joined by a dashed line labelled with their score, with what
+    they share."""
+    members = {n for p in report.pairs for n in (p.a.id, p.b.id)}
+    shared = {s.target.id for p in report.pairs for s in p.shared}
+    part = filtered_graph(graph.subgraph(members | shared), MapFilter())
+    data = network_data(part, highlight=members)
+    for pair in report.pairs:
+        data["edges"].append({"from": pair.a.id, "to": pair.b.id, "dashes": [2, 6],
+                              "color": "#d81b60", "width": 1 + 4 * pair.score,
+                              "label": f"{pair.score:.2f}", "arrows": {"to": {"enabled": False}},
+                              "title": html.escape(pair.explanation), "relType": "OVERLAP"})
+    return Page(f"Overlapping bodies (score ≥ {report.min_score})", data,
+                [f"{len(report.pairs)} pairs, {len(report.clusters)} clusters"])
