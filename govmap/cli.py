@@ -23,6 +23,7 @@ from govmap.errors import GovmapError
 from govmap.evidence import unfound_excerpts
 from govmap.model import Dataset
 from govmap.queries.accountability import accountability_chain
+from govmap.queries.common import resolve
 from govmap.queries.duplication import duplication
 from govmap.queries.gaps import gaps
 from govmap.seed import default_seed_dir, read_seed, write_seed
@@ -30,6 +31,7 @@ from govmap.settings import get_settings
 from govmap.snapshot import build_snapshot
 from govmap.stats import graph_stats
 from govmap.stores import ChangeSet, GraphStore, export_dataset, is_empty, open_store
+from govmap.visualisations.render import MapFilter, accountability_page, map_page
 
 app = typer.Typer(help="govmap: who is accountable for keeping The Promise.",
                   no_args_is_help=True, add_completion=False)
@@ -288,6 +290,37 @@ def metrics_command(as_at: AsAtOption = None, as_json: JsonOption = False) -> No
         console.print(table)
     for chain in figures.longest_chains[:5]:
         console.print(f"{chain.hops} hops: " + " → ".join(e.name for e in chain.path), markup=False)
+
+
+@app.command()
+def render(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("map.html"),
+    kind: Annotated[list[str] | None, typer.Option(help="Entity kinds to keep (repeatable).")] = None,
+    priority: Annotated[list[str] | None, typer.Option(help="Priority area ids (repeatable).")] = None,
+    rel: Annotated[list[str] | None, typer.Option(help="Relationship types (repeatable).")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Action statuses (repeatable).")] = None,
+    focus: Annotated[str | None, typer.Option(help="Centre the map on this id, name or alias.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=5, help="Hops around the focus.")] = 1,
+    accountable_for: Annotated[str | None, typer.Option(
+        "--accountable-for", help="Render this action's or body's accountability chain.")] = None,
+    as_at: AsAtOption = None,
+) -> None:
+    """Write the interactive map (or a chain) as one offline HTML file.
+
+    Example: govmap render -o map.html --kind body --kind action
+    """
+    with _clean_errors(), _store() as store:
+        graph = store.snapshot()
+        if accountable_for:
+            page = accountability_page(graph, accountability_chain(graph, accountable_for, day=_day(as_at)))
+        else:
+            keep = MapFilter(kinds=frozenset(kind or ()), priority_areas=frozenset(priority or ()),
+                             rel_types=frozenset(rel or ()), statuses=frozenset(status or ()),
+                             focus=resolve(graph, focus).id if focus else None, depth=depth,
+                             day=_day(as_at))
+            page = map_page(graph, keep)
+        page.write(output)
+    console.print(f"wrote {output} ({page.title})", markup=False)
 
 
 if __name__ == "__main__":

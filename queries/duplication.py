@@ -13,7 +13,9 @@ tagged with the kind of tie —
 Score
 -----
 A weighted Jaccard index of two profiles: the weight of what they share divided by
-the weight of everything either has. Weights say how strongly a shared tie suggests
+the weight of everything either has. A pair must share at least `MIN_SHARED` ties:
+two bodies that each do one thing, and the same thing, score 1.0 on one coincidence,
+which says little about duplicated remits. Weights say how strongly a shared tie suggests
 duplicated work: leading the same action or overseeing the same thing 3, covering the
 same area 2, the rest 1. A pair scores 1.0 when the profiles are identical and 0 when
 nothing is shared.
@@ -49,6 +51,7 @@ TIE_OF_TYPE: dict[str, TieKind] = {
 WEIGHT: dict[TieKind, float] = {"leads": 3, "oversees": 3, "covers": 2, "reports_to": 1,
                                 "member_of": 1, "function": 1}
 MAX_HOLDERS = 25
+MIN_SHARED = 2
 
 Tie = tuple[TieKind, str]
 
@@ -124,6 +127,8 @@ def duplication(graph: nx.MultiDiGraph, *, min_score: float = 0.3,
     ties = profiles(graph)
     found: list[Overlap] = []
     for a, b in candidate_pairs(ties):
+        if len(ties[a].keys() & ties[b].keys()) < MIN_SHARED:
+            continue
         score = overlap_score(ties[a], ties[b])
         if score >= min_score:
             found.append(_overlap(graph, a, b, score, ties))

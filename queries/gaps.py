@@ -10,7 +10,9 @@ action_little_or_no_work   high      assessed as "little or no work underway"
 action_leads_unanchored    high      every lead of the action lacks an upward line
 action_no_commitment       medium    leads named, but no commitment received; high when
                                      the action is also assessed as little or no work
-body_no_accountability     medium    a body (not the top) with no upward line
+body_no_accountability     medium    a body (not the top) with no upward line; low for
+                                     third-sector, research, collective bodies, funds
+                                     and programmes, which answer to their own boards
 duty_no_scrutiny           medium    a body with a statutory duty (HAS_DUTY_UNDER) that
                                      nobody oversees, scrutinises or holds to account
 ends_with_responsibilities medium    a body with an end date that still leads,
@@ -34,6 +36,7 @@ from govmap.queries.common import EntityRef, Evidence, as_at, entity
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+SELF_GOVERNED = {"third_sector", "research_organisation", "collective", "fund", "programme"}
 OVERSIGHT = {"OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS"}
 RESPONSIBILITIES = {"LEADS", "OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS",
                     "SUPPORTS", "ADMINISTERS", "FUNDS"}
@@ -82,7 +85,8 @@ def action_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
 def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
     body = entity(graph, node)
     if not is_top(graph, node) and next(upward_hops(graph, node), None) is None:
-        yield _gap("body_no_accountability", "medium", body,
+        yield _gap("body_no_accountability",
+                   "low" if body.type in SELF_GOVERNED else "medium", body,
                    f"{body.name} answers to no one in the map")
     duties = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
               if k == "HAS_DUTY_UNDER"]

@@ -142,9 +142,9 @@ def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
                      width=style.width * (2 if lit and highlight_edges else 1), relType=key)
     nodes, edges, *_ = net.get_network_data()
     physics: dict[str, Any] = {"enabled": not static, "solver": "barnesHut",
-                               "barnesHut": {"gravitationalConstant": -6000, "springLength": 140,
+                               "barnesHut": {"gravitationalConstant": -14000, "springLength": 220,
                                              "avoidOverlap": 0.3},
-                               "stabilization": {"iterations": 150, "updateInterval": 50}}
+                               "stabilization": {"iterations": 150, "updateInterval": 50, "fit": False}}
     options = {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 150},
                "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                          "smooth": {"type": "continuous"} if not static else False},

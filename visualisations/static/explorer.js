@@ -54,6 +54,9 @@ async function loadMap() {
   network = new vis.Network(document.getElementById("map"), { nodes, edges }, data.options);
   window.govmapNetwork = network;
   const stable = () => {
+    // settled: freeze the layout so nodes stay where the reviewer sees them
+    network.setOptions({ physics: { enabled: false } });
+    network.fit({ animation: false });
     document.body.dataset.stable = "yes";
     if (state.get("selected")) centreOn(state.get("selected"));
   };
