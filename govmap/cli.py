@@ -11,21 +11,24 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 from rich.tree import Tree
+from ruamel.yaml import YAML, YAMLError
 
 from govmap.analysis.metrics import structure_metrics
-from govmap.errors import GovmapError
+from govmap.analysis.whatif import Scenario, what_if
+from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
 from govmap.model import Dataset
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import resolve
 from govmap.queries.duplication import duplication
 from govmap.queries.gaps import gaps
+from govmap.reports import build_report, render_report, report_format
 from govmap.seed import default_seed_dir, read_seed, write_seed
 from govmap.settings import get_settings
 from govmap.snapshot import build_snapshot
@@ -321,6 +324,66 @@ def render(
             page = map_page(graph, keep)
         page.write(output)
     console.print(f"wrote {output} ({page.title})", markup=False)
+
+
+def _scenario(path: Path) -> Scenario:
+    try:
+        return Scenario.model_validate(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    except (ValidationError, YAMLError) as exc:
+        raise InvalidRequestError(f"{path}: not a valid scenario:\n{exc}") from None
+
+
+ScenarioOption = Annotated[Path | None, typer.Option(
+    "--scenario", exists=True, dir_okay=False, help="A scenario YAML file (see what-if).")]
+
+
+@app.command("what-if")
+def what_if_command(scenario: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                    help="Scenario YAML: name, operations (abolish, merge, reparent, …).")],
+                    as_json: JsonOption = False) -> None:
+    """Apply a scenario to a copy of the graph and show what changes.
+
+    Example: govmap what-if scenarios/abolish-tps.yaml
+    """
+    with _clean_errors(), _store() as store:
+        diff = what_if(store.snapshot(), _scenario(scenario))
+    if as_json:
+        _print_json(diff)
+        return
+    console.print(diff.summary, markup=False)
+    for change in diff.chains:
+        console.print(f"  {change.subject.name}: {change.change} "
+                      f"(+{','.join(change.flags_added)} -{','.join(change.flags_removed)})", markup=False)
+    for orphan in diff.orphaned:
+        console.print(f"  no owner: {orphan.holder.name} {orphan.type} {orphan.target.name}",
+                      markup=False)
+    for name, (before, after) in diff.metrics_changed.items():
+        console.print(f"  {name}: {before:g} -> {after:g}", markup=False)
+    for label, items in [("gap opened", diff.gaps_opened), ("gap closed", diff.gaps_closed),
+                         ("overlap removed", diff.duplication_removed),
+                         ("overlap added", diff.duplication_added)]:
+        for item in items:
+            console.print(f"  {label}: {item}", markup=False)
+
+
+@app.command()
+def report(
+    format: Annotated[str, typer.Option("--format", "-f", help="html, pdf, md, csv or json.")] = "html",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+    scenario: ScenarioOption = None,
+) -> None:
+    """Write the streamlining report (optionally for a what-if scenario).
+
+    Example: govmap report --format pdf -o streamlining.pdf
+    """
+    with _clean_errors(), _store() as store:
+        fmt = report_format(format)
+        graph = store.snapshot()
+        content = render_report(build_report(graph, _scenario(scenario) if scenario else None),
+                                graph, format)
+    target = output or Path(f"govmap-streamlining.{fmt.extension}")
+    target.write_bytes(content)
+    console.print(f"wrote {target} ({len(content):,} bytes)", markup=False)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,93 @@
+"""The report formats: HTML, PDF, Markdown, CSV and JSON, each registered by name."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+
+import networkx as nx
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from govmap.reports import StreamliningReport, register
+from govmap.reports.charts import gaps_chart, landscape
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(loader=PackageLoader("govmap.reports", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]))
+
+
+@register("html", "text/html; charset=utf-8", "html")
+def to_html(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
+    page = _templates().get_template("report.html.j2").render(
+        report=report, gaps_chart=gaps_chart(report.gaps_by_priority_area),
+        landscape=landscape(graph))
+    return page.encode("utf-8")
+
+
+@register("pdf", "application/pdf", "pdf")
+def to_pdf(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
+
+    return HTML(string=to_html(report, graph).decode("utf-8")).write_pdf()
+
+
+@register("md", "text/markdown; charset=utf-8", "md")
+def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
+    lines = [f"# {report.title}", "", f"Generated {report.generated.isoformat()}.", "",
+             "## Summary", ""]
+    lines += [f"- {name.replace('_', ' ')}: {value}" for name, value in report.figures.items()]
+    lines += ["", "Recommendations by category:", ""]
+    lines += [f"- {name.replace('_', ' ')}: {value}"
+              for name, value in report.recommendations_by_category.items()]
+    if report.scenario:
+        lines += ["", "## Scenario", "", report.scenario.summary, ""]
+        lines += [f"- {o.holder.name} {o.type.lower().replace('_', ' ')} {o.target.name}: no owner"
+                  for o in report.scenario.orphaned]
+    for priority in ("high", "medium", "low"):
+        chosen = [r for r in report.recommendations if r.priority == priority]
+        if not chosen:
+            continue
+        lines += ["", f"## {priority.title()} priority ({len(chosen)})"]
+        for rec in chosen:
+            lines += ["", f"### {rec.title}", "", f"`{rec.id}` · {rec.category} · rule: "
+                      f"{rec.priority_rule}", "", rec.rationale, "", "Evidence:", ""]
+            for finding in rec.findings:
+                for ev in finding.evidence[:5]:
+                    for source in ev.sources[:1]:
+                        lines.append(f"- {ev.source} {ev.type} {ev.target} ({ev.confidence}): "
+                                     f"“{source.excerpt}” — {source.document}")
+                for source in finding.sources[:2]:
+                    lines.append(f"- “{source.excerpt}” — {source.document}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+CSV_COLUMNS = ["id", "category", "priority", "priority_rule", "title", "entities", "rationale",
+               "findings", "evidence_count", "first_evidence", "first_evidence_document"]
+
+
+@register("csv", "text/csv; charset=utf-8", "csv")
+def to_csv(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for rec in report.recommendations:
+        sources = [s for f in rec.findings for ev in f.evidence for s in ev.sources]
+        sources += [s for f in rec.findings for s in f.sources]
+        writer.writerow({
+            "id": rec.id, "category": rec.category, "priority": rec.priority,
+            "priority_rule": rec.priority_rule, "title": rec.title,
+            "entities": ";".join(e.id for e in rec.entities), "rationale": rec.rationale,
+            "findings": ";".join(f"{f.source}:{f.code}" for f in rec.findings),
+            "evidence_count": rec.evidence_count,
+            "first_evidence": sources[0].excerpt if sources else "",
+            "first_evidence_document": sources[0].document if sources else "",
+        })
+    return out.getvalue().encode("utf-8")
+
+
+@register("json", "application/json", "json")
+def to_json(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
+    return report.model_dump_json(indent=2).encode("utf-8")

@@ -1,0 +1,186 @@
+"""Recommendations, what-if scenarios and the exported reports: content, not existence."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from govmap.analysis.recommendations import RULES, recommendations
+from govmap.analysis.whatif import Scenario, what_if
+from govmap.api.deps import get_store
+from govmap.api.main import create_app
+from govmap.errors import InvalidRequestError
+from govmap.reports import build_report, render_report
+from govmap.seed import default_seed_dir, read_seed
+from govmap.settings import Settings
+from govmap.snapshot import build_snapshot
+from govmap.stores import ChangeSet, SqliteStore
+from tests.test_queries import graph as small_graph
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ABOLISH_TPS = Scenario(name="Abolish The Promise Scotland",
+                       operations=[{"op": "abolish", "body": "the-promise-scotland"}])
+
+
+@pytest.fixture(scope="module")
+def real() -> nx.MultiDiGraph:
+    dataset = read_seed(default_seed_dir())
+    return build_snapshot(dataset.entities, dataset.relations)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    store = SqliteStore(tmp_path_factory.mktemp("reports") / "r.db")
+    store.write(ChangeSet.replacing_with(read_seed(default_seed_dir())))
+    app = create_app(Settings(db=":memory:"))  # type: ignore[arg-type]
+    app.dependency_overrides[get_store] = lambda: store
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_each_rule_fires_on_a_purpose_built_graph() -> None:
+    g = small_graph(
+        {"a": "board", "b": "board", "ending": "public_body", "dutied": "public_body",
+         "p": "parliament", "q": "parliament", "lone": "group"},
+        ["shared", "stalled", "mine"],
+        ["a LEADS shared", "b LEADS shared", "a LEADS mine", "b LEADS mine", "a REPORTS_TO p",
+         "b REPORTS_TO p", "ending LEADS stalled", "ending REPORTS_TO p", "ending REPORTS_TO q",
+         "lone OVERSEES a", "dutied HAS_DUTY_UNDER mine", "dutied REPORTS_TO p"],
+        shared={"status": "underway_not_sufficient", "commitment_received": True},
+        mine={"commitment_received": True},
+        stalled={"status": "little_or_no_work", "commitment_received": False},
+        ending={"valid_to": dt.date(2030, 12, 31)})
+    every = recommendations(g)
+    found = {r.category: r for r in every}
+    by_id = {r.id: r for r in every}
+    assert set(found) == {"consolidate_bodies", "single_accountable_owner",
+                          "establish_accountability", "secure_commitments", "plan_succession",
+                          "establish_scrutiny", "clarify_principals"}
+    assert by_id["single_accountable_owner:shared"].priority == "high"  # not yet sufficient
+    assert by_id["single_accountable_owner:mine"].priority == "medium"
+    assert found["secure_commitments"].priority == "high"  # little or no work
+    assert found["consolidate_bodies"].id == "consolidate_bodies:a+b"
+    assert all(r.findings and r.priority_rule == RULES[r.category] for r in found.values())
+
+
+def test_real_dataset_recommendations_cite_evidence(real: nx.MultiDiGraph) -> None:
+    found = recommendations(real)
+    categories = {r.category for r in found}
+    assert {"consolidate_bodies", "single_accountable_owner", "establish_accountability",
+            "secure_commitments", "plan_succession"} <= categories
+    assert all(r.evidence_count > 0 for r in found), [r.id for r in found if not r.evidence_count]
+    ids = [r.id for r in found]
+    assert len(ids) == len(set(ids))
+    assert "secure_commitments:action-governance-structures" in ids
+    assert "plan_succession:the-promise-scotland" in ids
+
+
+def test_abolishing_the_promise_scotland_orphans_its_responsibilities(real: nx.MultiDiGraph) -> None:
+    diff = what_if(real, ABOLISH_TPS)
+    orphaned = {(o.type, o.target.id) for o in diff.orphaned}
+    assert ("LEADS", "action-childrens-hearing-system") in orphaned
+    assert ("LEADS", "action-investment") in orphaned
+    assert all(o.holder.id == "the-promise-scotland" and o.evidence.sources for o in diff.orphaned)
+    assert diff.metrics_changed["entities"] == (real.number_of_nodes(), real.number_of_nodes() - 1)
+    assert "the-promise-scotland" in real  # the snapshot itself is untouched
+
+
+def test_merge_removes_the_overlap_it_resolves(real: nx.MultiDiGraph) -> None:
+    diff = what_if(real, Scenario(name="merge", operations=[
+        {"op": "merge", "source": "scottish-childrens-reporter-administration",
+         "into": "childrens-hearings-scotland"}]))
+    assert "childrens-hearings-scotland~scottish-childrens-reporter-administration" in \
+        diff.duplication_removed
+
+
+def test_reparent_heals_a_broken_chain() -> None:
+    g = small_graph({"lead": "board", "p": "parliament"}, ["act"], ["lead LEADS act"])
+    diff = what_if(g, Scenario(name="give it a line", operations=[
+        {"op": "reparent", "body": "lead", "to": "p"}]))
+    assert [(c.subject.id, c.change) for c in diff.chains] == [("act", "heals")]
+    assert "body_no_accountability:lead" in diff.gaps_closed
+
+
+def test_unknown_ids_are_refused(real: nx.MultiDiGraph) -> None:
+    with pytest.raises(InvalidRequestError, match=r"operations\[0\].body: no entity with id 'nobody'"):
+        what_if(real, Scenario(name="x", operations=[{"op": "abolish", "body": "nobody"}]))
+
+
+def test_pdf_has_text_and_renders(real: nx.MultiDiGraph, tmp_path: Path) -> None:
+    report = build_report(real)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_report(report, real, "pdf"))
+    pages = PdfReader(pdf).pages
+    assert len(pages) > 5
+    text = "\n".join(page.extract_text() for page in pages)
+    assert "Streamlining the governance of The Promise" in text
+    assert "Secure commitments for Governance Structures" in text
+    assert "002_9f6e7a63684db722.txt" in text  # evidence is cited in the PDF itself
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3", str(pdf),
+                    str(ARTIFACTS / "report-page")], check=True)
+    first = sorted(ARTIFACTS.glob("report-page-*.png"))[0]  # pdftoppm pads to the page count
+    assert first.stat().st_size > 10_000
+
+
+def test_csv_and_json_match_the_api(client: TestClient, real: nx.MultiDiGraph) -> None:
+    expected = [r.id for r in recommendations(real)]
+    as_csv = client.get("/reports/streamlining", params={"format": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert 'filename="govmap-streamlining.csv"' in as_csv.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [row["id"] for row in rows] == expected
+    assert all(row["first_evidence"] for row in rows)
+    as_json = client.get("/reports/streamlining", params={"format": "json"}).json()
+    assert [r["id"] for r in as_json["recommendations"]] == expected
+    assert as_json["recommendations_by_category"] == json.loads(
+        build_report(real).model_dump_json())["recommendations_by_category"]
+
+
+@pytest.mark.parametrize(("fmt", "media", "marker"), [
+    ("html", "text/html", b"<h2"), ("md", "text/markdown", b"## High priority"),
+    ("pdf", "application/pdf", b"%PDF"),
+])
+def test_formats_have_the_right_content_types(client: TestClient, fmt: str, media: str,
+                                              marker: bytes) -> None:
+    response = client.get("/reports/streamlining", params={"format": fmt})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert marker in response.content
+
+
+def test_scenario_endpoints(client: TestClient) -> None:
+    body = ABOLISH_TPS.model_dump(mode="json")
+    diff = client.post("/scenarios", json=body).json()
+    assert diff["orphaned"] and "responsibilities left with no owner" in diff["summary"]
+    report = client.post("/reports/streamlining", params={"format": "md"}, json=body)
+    assert report.status_code == 200 and "## Scenario" in report.text
+    assert 'filename="govmap-streamlining-scenario.md"' in report.headers["content-disposition"]
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ({"name": "x", "operations": [{"op": "abolish", "body": "nobody"}]}, "no entity with id"),
+    ({"name": "x", "operations": [{"op": "explode", "body": "cosla"}]}, "abolish"),
+    ({"name": "x", "operations": []}, "at least 1"),
+    ({"operations": [{"op": "abolish", "body": "cosla"}]}, "name"),
+    ({"name": "x", "operations": [{"op": "add_relation", "source": "cosla", "type": "OWNS",
+                                    "target": "scottish-government"}]}, "relationship type"),
+])
+def test_bad_scenarios_are_4xx(client: TestClient, body: dict[str, object], fragment: str) -> None:
+    response = client.post("/scenarios", json=body)
+    assert response.status_code == 422, response.text
+    assert fragment in response.text
+
+
+def test_bad_report_format_is_422(client: TestClient) -> None:
+    response = client.get("/reports/streamlining", params={"format": "docx"})
+    assert response.status_code == 422 and "pdf" in response.text
