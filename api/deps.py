@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, HTTPException, Request
 
 from govmap.settings import Settings, get_settings
 from govmap.stores import GraphStore
@@ -17,3 +18,20 @@ def get_store(request: Request) -> GraphStore:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+def require_write_token(
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(description="Bearer <GOVMAP_WRITE_TOKEN>")] = None,
+) -> None:
+    """Writes need `Authorization: Bearer <token>` matching GOVMAP_WRITE_TOKEN; with no
+    token configured, the API is read-only."""
+    if settings.write_token is None:
+        raise HTTPException(403, "this service is read-only: set GOVMAP_WRITE_TOKEN to allow writes")
+    expected = f"Bearer {settings.write_token.get_secret_value()}"
+    if authorization is None or not secrets.compare_digest(authorization.encode(), expected.encode()):
+        raise HTTPException(401, "a valid bearer token is needed to write",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+WriteAllowed = Depends(require_write_token)

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
-from govmap.api.routers import analysis, entities, render, reports
+from govmap.api.routers import analysis, edits, entities, render, reports
 from govmap.settings import Settings, get_settings
 from govmap.stores import open_store
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis.router)
     app.include_router(render.router)
     app.include_router(reports.router)
+    app.include_router(edits.router)
     return app
 
 

@@ -131,3 +131,11 @@ def test_analysis_bad_input_is_a_4xx(client: TestClient, url: str, status: int,
     response = client.get(url)
     assert response.status_code == status, response.text
     assert fragment in response.text
+
+
+def test_every_route_has_a_summary_and_an_example(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    missing = [f"{method.upper()} {path}" for path, methods in paths.items()
+               for method, operation in methods.items()
+               if not operation.get("summary") or "Example:" not in operation.get("description", "")]
+    assert missing == []
