@@ -24,8 +24,9 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
+from govmap.analysis.metrics import depth_to_top
 from govmap.model import Entity, Relation
-from govmap.queries.accountability import AccountabilityChain
+from govmap.queries.accountability import AccountabilityChain, upward_graph
 from govmap.queries.common import as_at
 from govmap.queries.duplication import DuplicationReport
 from govmap.visualisations.styles import EDGE_LEGEND, NODE_LEGEND, edge_style, node_style
@@ -110,6 +111,43 @@ def edge_tooltip(relation: Relation, graph: nx.MultiDiGraph) -> str:
     return "<br>".join(parts)
 
 
+def layered_positions(graph: nx.MultiDiGraph, row_width: int = 60,
+                      spacing: float = 90.0) -> dict[str, tuple[float, float]]:
+    """A static layout for large graphs, computed in linear time: bodies in bands by
+    their depth below the top of the accountability chain, each body placed near the
+    one it answers to; actions and everything unplaced in the bands below. Bands
+    longer than `row_width` wrap onto further rows.
+    """
+    up = upward_graph(graph)
+    depth = {n: len(p) - 1 for n, p in depth_to_top(graph, up).items() if p}
+    deepest = max(depth.values(), default=0)
+    band: dict[str, int] = {}
+    for node in graph:
+        if node in depth:
+            band[node] = depth[node]
+        elif graph.nodes[node]["kind"] == "action":
+            band[node] = deepest + 2
+        else:
+            band[node] = deepest + 1
+    order: dict[str, float] = {}
+    y = 0.0
+    positions: dict[str, tuple[float, float]] = {}
+    for level in sorted(set(band.values())):
+        members = [n for n in graph if band[n] == level]
+        # place each node under the average position of whatever it answers to or leads
+        def anchor(node: str) -> float:
+            near = [order[m] for m in nx.all_neighbors(graph, node) if m in order]
+            return sum(near) / len(near) if near else float("inf")
+        members.sort(key=lambda n: (anchor(n), n))
+        for start in range(0, len(members), row_width):
+            row = members[start:start + row_width]
+            for i, node in enumerate(row):
+                order[node] = i - len(row) / 2
+                positions[node] = ((i - len(row) / 2) * spacing, y)
+            y += spacing * 2
+    return positions
+
+
 def _short(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
@@ -123,7 +161,7 @@ def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
     """
     net = Network(directed=True, cdn_resources="in_line")
     static = graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
-    positions = nx.spring_layout(graph, seed=7, iterations=40, scale=3000) if static else {}
+    positions = layered_positions(graph) if static else {}
     for node, data in graph.nodes(data=True):
         entity: Entity = data["entity"]
         style = node_style(entity)
