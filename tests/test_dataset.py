@@ -126,6 +126,8 @@ def test_the_promise_scotland_ends_in_2030(graph: nx.MultiDiGraph) -> None:
 
 
 def test_recognisable_overlaps(graph: nx.MultiDiGraph) -> None:
-    pairs = {(p.a.id, p.b.id) for p in duplication(graph).pairs}
-    assert ("childrens-hearings-scotland", "scottish-childrens-reporter-administration") in pairs
-    assert ("care-inspectorate", "scottish-social-services-council") in pairs
+    strong = {(p.a.id, p.b.id) for p in duplication(graph, min_score=0.5).pairs}
+    assert ("childrens-hearings-scotland", "scottish-childrens-reporter-administration") in strong
+    # the two workforce regulators share leads on several actions, a weaker overlap
+    weaker = {(p.a.id, p.b.id) for p in duplication(graph, min_score=0.2).pairs}
+    assert ("care-inspectorate", "scottish-social-services-council") in weaker
