@@ -139,3 +139,7 @@ def test_every_route_has_a_summary_and_an_example(client: TestClient) -> None:
                for method, operation in methods.items()
                if not operation.get("summary") or "Example:" not in operation.get("description", "")]
     assert missing == []
+
+
+def test_facts_are_listed_with_their_evidence(client: TestClient) -> None:
+    assert client.get("/facts").json() == []  # the tiny fixture states no counts

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from govmap.api.deps import get_store
+from govmap.api.main import create_app
 from govmap.cli import app
 from govmap.evidence import dataset_sources, unfound_excerpts
 from govmap.model import Dataset, NodeKind
@@ -20,7 +23,9 @@ from govmap.queries.duplication import duplication
 from govmap.queries.gaps import gaps
 from govmap.search import normalise
 from govmap.seed import default_seed_dir, read_seed
+from govmap.settings import Settings
 from govmap.snapshot import build_snapshot
+from govmap.stores import ChangeSet, SqliteStore
 
 SOURCES_DIR = Path(os.environ.get("GOVMAP_SOURCES_DIR")
                    or Path(__file__).resolve().parents[2] / "shared" / "seeds")
@@ -131,3 +136,14 @@ def test_recognisable_overlaps(graph: nx.MultiDiGraph) -> None:
     # the two workforce regulators share leads on several actions, a weaker overlap
     weaker = {(p.a.id, p.b.id) for p in duplication(graph, min_score=0.2).pairs}
     assert ("care-inspectorate", "scottish-social-services-council") in weaker
+
+
+def test_stated_counts_are_facts_the_api_returns(tmp_path: Path, dataset: Dataset) -> None:
+    store = SqliteStore(tmp_path / "facts.db")
+    store.write(ChangeSet.replacing_with(dataset))
+    service = create_app(Settings(db=tmp_path / "unused.db"))
+    service.dependency_overrides[get_store] = lambda: store
+    with TestClient(service) as client:
+        directorates = client.get("/facts", params={"q": "directorates"}).json()
+    assert any(f["entity"]["id"] == "scottish-government" and f["fact"]["value"] == 26
+               and f["fact"]["total"] == 43 and f["fact"]["sources"] for f in directorates)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from govmap.api.deps import StoreDep
 from govmap.api.schemas import (
@@ -19,9 +20,9 @@ from govmap.api.schemas import (
     RelationPage,
 )
 from govmap.errors import InvalidRequestError
-from govmap.model import BodyType, NodeKind, PlanType, RelType, suggest
+from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, suggest
 from govmap.queries.neighbourhood import neighbourhood
-from govmap.search import search_entities
+from govmap.search import normalise, search_entities
 
 router = APIRouter(tags=["entities"])
 
@@ -79,6 +80,28 @@ def get_entity(entity_id: str, store: StoreDep) -> EntityDetail:
                      other=EntityRef.of(n.other), relation=RelationOut.of(n.relation))
         for n in around.relations
     ])
+
+
+class FactOut(BaseModel):
+    entity: EntityRef
+    fact: Fact
+
+
+@router.get("/facts", response_model=list[FactOut], summary="Counts the documents state")
+def list_facts(
+    store: StoreDep,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the measure")] = None,
+) -> list[FactOut]:
+    """Every count the source documents state (directorates with an interest, policy
+    areas, bodies scoped and mapped, grants…), with the entity it describes and its
+    evidence.
+
+    Example: `GET /facts?q=directorates`
+    """
+    words = normalise(q or "").split()
+    found = [FactOut(entity=EntityRef.of(e), fact=f) for e in store.entities() for f in e.facts
+             if all(w in normalise(f.measure) for w in words)]
+    return sorted(found, key=lambda x: (x.entity.name, x.fact.measure))
 
 
 @router.get("/relations", response_model=RelationPage, summary="Relations, filtered")
