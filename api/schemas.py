@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from govmap.model import Entity, Relation, Source
+from govmap.queries.common import EntityRef
 
 
 class ErrorOut(BaseModel):
@@ -22,17 +23,6 @@ class HealthOut(BaseModel):
     entities: int
     relations: int
     by_kind: dict[str, int]
-
-
-class EntityRef(BaseModel):
-    id: str
-    name: str
-    kind: str
-    type: str | None = None
-
-    @classmethod
-    def of(cls, entity: Entity) -> EntityRef:
-        return cls(id=entity.id, name=entity.name, kind=str(entity.kind), type=entity.type)
 
 
 class EntitySummary(EntityRef):
