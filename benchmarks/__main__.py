@@ -37,7 +37,8 @@ def timed(work: Callable[[], object], repeat: int = 5) -> float:
 
 def report(name: str, seconds: float, baseline: float | None = None, label: str = "") -> None:
     ratio = f"{baseline / seconds:,.1f}x faster than {label}" if baseline else ""
-    ROWS.append((name, f"{seconds * 1000:,.1f} ms", ratio))
+    figure = f"{seconds * 1e6:,.1f} µs" if seconds < 1e-3 else f"{seconds * 1000:,.1f} ms"
+    ROWS.append((name, figure, ratio))
 
 
 def naive_duplication(graph: nx.MultiDiGraph) -> int:
