@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from govmap.errors import GovmapError, InvalidRequestError, NotFoundError, StoreWriteError
 
@@ -15,6 +16,12 @@ STATUS: dict[type[GovmapError], int] = {
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ValidationError)
+    async def invalid_record(_: Request, exc: ValidationError) -> JSONResponse:
+        # a record built from request data inside the library failed its own rules
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"detail": problems}, status_code=422)
+
     @app.exception_handler(GovmapError)
     async def govmap_error(_: Request, exc: GovmapError) -> JSONResponse:
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)

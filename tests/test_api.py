@@ -143,3 +143,9 @@ def test_every_route_has_a_summary_and_an_example(client: TestClient) -> None:
 
 def test_facts_are_listed_with_their_evidence(client: TestClient) -> None:
     assert client.get("/facts").json() == []  # the tiny fixture states no counts
+
+
+def test_focus_outside_the_day_is_404(client: TestClient) -> None:
+    response = client.get("/render/map.html", params={
+        "focus": "minister-for-children-young-people-and-the-promise", "as_at": "2020-01-01"})
+    assert response.status_code == 404 and "not in the map" in response.text

@@ -184,3 +184,13 @@ def test_bad_scenarios_are_4xx(client: TestClient, body: dict[str, object], frag
 def test_bad_report_format_is_422(client: TestClient) -> None:
     response = client.get("/reports/streamlining", params={"format": "docx"})
     assert response.status_code == 422 and "pdf" in response.text
+
+
+@pytest.mark.parametrize("operation", [
+    {"op": "add_relation", "source": "cosla", "type": "REPORTS_TO", "target": "cosla"},
+    {"op": "merge", "source": "cosla", "into": "cosla"},
+    {"op": "abolish", "body": "cosla", "reassign_to": "cosla"},
+])
+def test_self_referencing_operations_are_refused(client: TestClient, operation: dict) -> None:
+    response = client.post("/scenarios", json={"name": "x", "operations": [operation]})
+    assert response.status_code == 422 and "itself" in response.text

@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
 from govmap.analysis.metrics import depth_to_top
+from govmap.errors import NotFoundError
 from govmap.model import Entity, Relation
 from govmap.queries.accountability import AccountabilityChain, upward_graph
 from govmap.queries.common import as_at
@@ -58,6 +59,8 @@ def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
     ['a']
     """
     view = as_at(graph, keep.day)
+    if keep.focus is not None and keep.focus not in view:
+        raise NotFoundError(f"{keep.focus!r} is not in the map on {keep.day}")
     if keep.focus is not None:
         around = nx.ego_graph(view.to_undirected(as_view=True), keep.focus, radius=keep.depth)
         view = view.subgraph(around.nodes)

@@ -124,6 +124,11 @@ def _check(graph: nx.MultiDiGraph, scenario: Scenario) -> None:
             node = getattr(op, field, None)
             if node is not None and node not in present:
                 raise InvalidRequestError(f"operations[{i}].{field}: no entity with id {node!r}")
+        ends = [getattr(op, f) for f in ("body", "source") if hasattr(op, f)]
+        others = [getattr(op, f) for f in ("reassign_to", "into", "to", "target")
+                  if getattr(op, f, None) is not None]
+        if set(ends) & set(others):
+            raise InvalidRequestError(f"operations[{i}]: an operation cannot point a body at itself")
         if isinstance(op, Abolish | Merge):
             present.discard(op.body if isinstance(op, Abolish) else op.source)
 
