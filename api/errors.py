@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -16,6 +17,14 @@ STATUS: dict[type[GovmapError], int] = {
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes the input, which may not be encodable (NaN, lone
+        # surrogates); the location and the message are what the caller needs.
+        problems = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                    for e in exc.errors()]
+        return JSONResponse({"detail": problems}, status_code=422)
+
     @app.exception_handler(ValidationError)
     async def invalid_record(_: Request, exc: ValidationError) -> JSONResponse:
         # a record built from request data inside the library failed its own rules

@@ -28,6 +28,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    FiniteFloat,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -166,7 +167,31 @@ TYPES_BY_KIND: dict[NodeKind, type[StrEnum]] = {
 }
 
 
-class Record(BaseModel):
+def _text_is_encodable(value: Any) -> Any:
+    """Refuse unpaired surrogates ("\\ud800"): JSON can carry them, UTF-8 cannot store them."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("contains an unpaired surrogate, which is not text") from None
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _text_is_encodable(item)
+    return value
+
+
+class Strict(BaseModel):
+    """Base of every input model: unknown fields and non-text strings are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        return _text_is_encodable(value)
+
+
+class Record(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -184,8 +209,8 @@ class Fact(Record):
     """A count a document states about an entity ("17 of 36 directorates")."""
 
     measure: Text
-    value: float
-    total: float | None = None
+    value: FiniteFloat
+    total: FiniteFloat | None = None
     unit: str = ""
     sources: list[Source] = Field(min_length=1)
 
@@ -226,7 +251,7 @@ class Entity(Dated):
 
     id: EntityId
     kind: Kind
-    type: str | None = None
+    type: str | None = Field(default=None, validate_default=True)  # checked against the kind
     name: Text
     aliases: list[str] = Field(default_factory=list)
     description: str = ""

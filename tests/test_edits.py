@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,3 +88,34 @@ def test_bad_edits_are_4xx(client: TestClient, method: str, url: str, body: obje
                            status: int) -> None:
     response = client.request(method, url, json=body, headers=AUTH)
     assert response.status_code == status, response.text
+
+
+@pytest.mark.parametrize("body", [
+    {"id": "zz-board", "kind": "body", "name": "ZZ"},  # a body needs a type
+    {"id": "zz-board", "kind": "plan", "name": "ZZ"},
+    {"id": "zz-board", "kind": "fundamental", "name": "ZZ", "facts": [
+        {"measure": "m", "value": "Infinity", "sources": [{"document": "d", "excerpt": "e"}]}]},
+    {"id": "zz-board", "kind": "fundamental", "name": "ZZ", "aliases": ["\ud800"]},
+])
+def test_records_that_could_not_be_read_back_are_refused(client: TestClient, store: SqliteStore,
+                                                         body: dict) -> None:
+    response = client.put("/entities/zz-board", content=json.dumps(body),  # ASCII-escaped
+                          headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert store.get_entity("zz-board") is None
+    assert client.get("/entities").status_code == 200  # the store still reads
+
+
+def test_unencodable_input_gets_a_422_not_a_500(client: TestClient) -> None:
+    response = client.post("/scenarios", content='{"name": "\\ud800", "operations": []}',
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    nan = client.post("/scenarios", content='{"name": NaN, "operations": []}',
+                      headers={"Content-Type": "application/json"})
+    assert nan.status_code == 422
+
+
+def test_names_that_look_like_formulas_render(client: TestClient, store: SqliteStore) -> None:
+    tricky = {"id": "dollar-board", "kind": "body", "type": "board", "name": "Board $\\Capacity$"}
+    assert client.put("/entities/dollar-board", json=tricky, headers=AUTH).status_code == 200
+    assert client.get("/reports/streamlining", params={"format": "html"}).status_code == 200

@@ -20,11 +20,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from govmap.analysis.metrics import structure_metrics
 from govmap.errors import InvalidRequestError
-from govmap.model import Confidence, EntityId, NodeKind, Rel, Relation, RelType
+from govmap.model import Confidence, EntityId, NodeKind, Rel, Relation, RelType, Strict
 from govmap.queries.accountability import accountability_chain, upward_hops
 from govmap.queries.common import EntityRef, Evidence, entity
 from govmap.queries.duplication import duplication
@@ -35,8 +35,8 @@ RESPONSIBILITIES = {"LEADS", "OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MON
                     "ADMINISTERS", "FUNDS", "CHAIRS", "RESPONSIBLE_FOR"}
 
 
-class Op(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Op(Strict):
+    pass
 
 
 class Abolish(Op):
@@ -76,10 +76,8 @@ Operation = Annotated[Abolish | Merge | Reparent | AddRelation | RemoveRelation,
                       Field(discriminator="op")]
 
 
-class Scenario(BaseModel):
+class Scenario(Strict):
     """A named list of operations; see the module notes."""
-
-    model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     operations: list[Operation] = Field(min_length=1, max_length=200)

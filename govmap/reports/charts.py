@@ -8,6 +8,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # no display: draw to memory only
+matplotlib.rcParams["text.parse_math"] = False  # names are text: "$…$" is not a formula
 
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
@@ -19,8 +20,10 @@ SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#9e9e9e"}
 
 def _data_uri(figure: plt.Figure) -> str:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
-    plt.close(figure)
+    try:
+        figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
+    finally:
+        plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
