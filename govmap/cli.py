@@ -299,6 +299,8 @@ def metrics_command(as_at: AsAtOption = None, as_json: JsonOption = False) -> No
 def render(
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("map.html"),
     kind: Annotated[list[str] | None, typer.Option(help="Entity kinds to keep (repeatable).")] = None,
+    body_type: Annotated[list[str] | None, typer.Option(
+        "--type", help="Body types to keep (repeatable).")] = None,
     priority: Annotated[list[str] | None, typer.Option(help="Priority area ids (repeatable).")] = None,
     rel: Annotated[list[str] | None, typer.Option(help="Relationship types (repeatable).")] = None,
     status: Annotated[list[str] | None, typer.Option(help="Action statuses (repeatable).")] = None,
@@ -317,7 +319,8 @@ def render(
         if accountable_for:
             page = accountability_page(graph, accountability_chain(graph, accountable_for, day=_day(as_at)))
         else:
-            keep = MapFilter(kinds=frozenset(kind or ()), priority_areas=frozenset(priority or ()),
+            keep = MapFilter(kinds=frozenset(kind or ()), body_types=frozenset(body_type or ()),
+                             priority_areas=frozenset(priority or ()),
                              rel_types=frozenset(rel or ()), statuses=frozenset(status or ()),
                              focus=resolve(graph, focus).id if focus else None, depth=depth,
                              day=_day(as_at))

@@ -147,3 +147,16 @@ def test_renders_are_self_contained_and_safe(watched: Watched, base_url: str, pa
     assert watched.page.evaluate("typeof vis") == "object"
     assert watched.page.query_selector("img[src=x]") is None
     watched.clean()
+
+
+def test_filters_and_legend(watched: Watched, base_url: str) -> None:
+    watched.open(base_url + "/?kind=body&type=board")
+    assert "kind=body" in watched.page.url
+    assert watched.page.input_value("#f-type") == "board"
+    count = watched.page.text_content("#count") or ""
+    assert int(count.split()[0]) < 40  # boards only
+    assert "Plan 21-24 actions" in (watched.page.text_content("#legend") or "")
+    watched.page.select_option("#f-type", "")
+    watched.page.wait_for_selector("body[data-stable=yes]")
+    assert "type=" not in watched.page.url
+    watched.clean()

@@ -194,6 +194,13 @@ def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
     return {"nodes": nodes, "edges": edges, "options": options}
 
 
+def legend() -> dict[str, list[dict[str, Any]]]:
+    """The legend as data, for pages that draw it themselves (the explorer)."""
+    return {"nodes": [{"label": s.label, "colour": s.colour, "shape": s.shape} for s in NODE_LEGEND],
+            "edges": [{"label": label, "colour": s.colour, "dashes": s.dashes}
+                      for label, s in EDGE_LEGEND]}
+
+
 @cache
 def vis_asset(name: str) -> str:
     """A file of the vis-network build that ships inside pyvis (js or css)."""

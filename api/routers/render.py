@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from govmap.api.deps import StoreDep
 from govmap.errors import NotFoundError
-from govmap.model import AssessmentStatus, NodeKind, RelType
+from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import resolve
 from govmap.queries.duplication import duplication
@@ -21,6 +21,7 @@ from govmap.visualisations.render import (
     accountability_page,
     duplication_page,
     filtered_graph,
+    legend,
     map_page,
     network_data,
     vis_asset,
@@ -91,7 +92,8 @@ def graph_json(store: StoreDep, keep: MapFilterDep) -> dict[str, Any]:
 
     Example: `GET /render/graph.json?kind=body&kind=action`
     """
-    return network_data(filtered_graph(store.snapshot(), keep))
+    return {**network_data(filtered_graph(store.snapshot(), keep)), "legend": legend(),
+            "body_types": [t.value for t in BodyType]}
 
 
 @router.get("/render/map.html", response_class=HTMLResponse, summary="A standalone map")

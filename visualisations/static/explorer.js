@@ -5,7 +5,7 @@
 "use strict";
 
 const state = new URLSearchParams(window.location.search);
-const FILTERS = ["kind", "priority", "rel", "status", "focus", "depth", "as_at"];
+const FILTERS = ["kind", "type", "priority", "rel", "status", "focus", "depth", "as_at"];
 let network = null;
 
 function el(tag, text, attrs) {
@@ -47,6 +47,12 @@ async function loadMap() {
     return;
   }
   document.getElementById("count").textContent = `${data.nodes.length} entities, ${data.edges.length} relations`;
+  drawLegend(data.legend);
+  const types = document.getElementById("f-type");
+  if (types.options.length === 1) {
+    for (const value of data.body_types) types.append(el("option", value.replaceAll("_", " "), { value }));
+    types.value = state.get("type") || "";
+  }
   const nodes = new vis.DataSet(data.nodes.map(asElement));
   const edges = new vis.DataSet(data.edges.map(asElement));
   if (network) network.destroy();
@@ -63,6 +69,22 @@ async function loadMap() {
   if (data.options.physics.enabled) network.once("stabilizationIterationsDone", stable); else stable();
   network.on("click", (event) => { if (event.nodes.length) select(event.nodes[0]); });
   if (state.get("selected")) select(state.get("selected"), { centre: true });
+}
+
+function drawLegend(legend) {
+  const box = document.getElementById("legend");
+  const items = legend.nodes.map((item) => {
+    const row = el("li", item.label);
+    row.prepend(el("span", null, { class: "swatch", style: `background: ${item.colour}` }));
+    return row;
+  });
+  for (const item of legend.edges) {
+    const row = el("li", item.label);
+    row.prepend(el("span", null, { class: "line", style: `border-top: 3px ${item.dashes ? "dashed" : "solid"} ${item.colour}` }));
+    items.push(row);
+  }
+  box.replaceChildren(el("summary", "Legend"), el("ul"));
+  box.querySelector("ul").append(...items);
 }
 
 function centreOn(id) {
