@@ -99,7 +99,8 @@ def list_facts(
     Example: `GET /facts?q=directorates`
     """
     words = normalise(q or "").split()
-    found = [FactOut(entity=EntityRef.of(e), fact=f) for e in store.entities() for f in e.facts
+    entities = (data["entity"] for _, data in store.snapshot().nodes(data=True))
+    found = [FactOut(entity=EntityRef.of(e), fact=f) for e in entities for f in e.facts
              if all(w in normalise(f.measure) for w in words)]
     return sorted(found, key=lambda x: (x.entity.name, x.fact.measure))
 
