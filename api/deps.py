@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Query, Request
 
 from govmap.settings import Settings, get_settings
 from govmap.stores import GraphStore
@@ -17,6 +17,8 @@ def get_store(request: Request) -> GraphStore:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")]
+Offset = Annotated[int, Query(ge=0, description="How many results to skip.")]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 

@@ -140,6 +140,17 @@ def suggest(value: str, choices: list[str]) -> str | None:
     return match[2] if match else None
 
 
+def not_one_of(value: object, allowed: list[str], what: str) -> str:
+    """The message for a value outside a closed vocabulary, with the nearest choice.
+
+    >>> not_one_of("bord", ["board", "group"], "a body type")
+    "'bord' is not a body type; did you mean board?"
+    """
+    hint = suggest(str(value), allowed) if value else None
+    tail = f"; did you mean {hint}?" if hint else f"; expected one of {', '.join(allowed)}"
+    return f"{value!r} is not {what}{tail}"
+
+
 def _closed(enum: type[StrEnum], what: str) -> BeforeValidator:
     """A validator accepting only the members of `enum`, suggesting the nearest."""
     allowed = [m.value for m in enum]
@@ -147,9 +158,7 @@ def _closed(enum: type[StrEnum], what: str) -> BeforeValidator:
     def check(value: Any) -> Any:
         if isinstance(value, enum) or value in allowed:
             return value
-        hint = suggest(str(value), allowed)
-        tail = f"; did you mean {hint}?" if hint else f"; expected one of {', '.join(allowed)}"
-        raise ValueError(f"{value!r} is not {what}{tail}")
+        raise ValueError(not_one_of(value, allowed, what))
 
     return BeforeValidator(check)
 
@@ -277,9 +286,7 @@ class Entity(Dated):
             return value
         allowed = [t.value for t in types]
         if value not in allowed:
-            hint = suggest(str(value), allowed) if value else None
-            tail = f"; did you mean {hint}?" if hint else f"; expected one of {', '.join(allowed)}"
-            raise ValueError(f"{value!r} is not a {kind} type{tail}")
+            raise ValueError(not_one_of(value, allowed, f"a {kind} type"))
         return value
 
     @field_validator(*ACTION_FIELDS)

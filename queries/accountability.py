@@ -39,7 +39,9 @@ from govmap.queries.common import EntityRef, Evidence, as_at, entity, resolve
 
 UP = (RelType.REPORTS_TO, RelType.ACCOUNTABLE_TO, RelType.PART_OF)
 DOWN = (RelType.HOLDS_TO_ACCOUNT,)  # walked against its direction
-UPWARD_TYPES = frozenset(str(t) for t in (*UP, *DOWN))
+_UP_KEYS = frozenset(str(t) for t in UP)
+_DOWN_KEYS = frozenset(str(t) for t in DOWN)
+UPWARD_TYPES = _UP_KEYS | _DOWN_KEYS
 MAX_DEPTH = 12
 MAX_PATHS = 200  # a tangle wider than this is reported as cut off, not walked in full
 READS = {"REPORTS_TO": "reports to", "ACCOUNTABLE_TO": "is accountable to",
@@ -97,9 +99,9 @@ def upward_hops(graph: nx.MultiDiGraph, node: str) -> Iterator[tuple[str, Relati
     [('b', 'HOLDS_TO_ACCOUNT')]
     """
     hops = [(v, d["relation"]) for _, v, k, d in graph.out_edges(node, keys=True, data=True)
-            if k in {str(t) for t in UP}]
+            if k in _UP_KEYS]
     hops += [(u, d["relation"]) for u, _, k, d in graph.in_edges(node, keys=True, data=True)
-             if k in {str(t) for t in DOWN}]
+             if k in _DOWN_KEYS]
     return iter(sorted(hops, key=lambda h: (h[0], str(h[1].type))))
 
 

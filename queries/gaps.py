@@ -38,8 +38,9 @@ Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SELF_GOVERNED = {"third_sector", "research_organisation", "collective", "fund", "programme"}
 OVERSIGHT = {"OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS"}
+# what a body holds that needs a new holder when it ends (gaps) or is abolished (what-if)
 RESPONSIBILITIES = {"LEADS", "OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS",
-                    "SUPPORTS", "ADMINISTERS", "FUNDS"}
+                    "SUPPORTS", "ADMINISTERS", "FUNDS", "CHAIRS", "RESPONSIBLE_FOR"}
 
 
 class Gap(BaseModel):

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from govmap.analysis.metrics import Metrics, structure_metrics
-from govmap.api.deps import StoreDep
+from govmap.api.deps import Limit, Offset, StoreDep
 from govmap.api.schemas import ErrorOut, Page
 from govmap.errors import InvalidRequestError
-from govmap.model import suggest
+from govmap.model import not_one_of
 from govmap.queries.accountability import (
     UPWARD_TYPES,
     AccountabilityChain,
@@ -29,8 +29,6 @@ router = APIRouter(tags=["analysis"])
 
 AsAt = Annotated[dt.date | None, Query(description="See only what is valid on this day "
                                        "(YYYY-MM-DD).", examples=["2031-01-01"])]
-Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")]
-Offset = Annotated[int, Query(ge=0, description="How many results to skip.")]
 
 
 @router.get("/accountability", response_model=AccountabilityChain,
@@ -100,9 +98,7 @@ def gap_list(
     Example: `GET /analysis/gaps?severity=high`
     """
     if kind is not None and kind not in GAP_CODES:
-        hint = suggest(kind, list(GAP_CODES))
-        raise InvalidRequestError(f"{kind!r} is not a gap kind"
-                                  + (f"; did you mean {hint}?" if hint else ""))
+        raise InvalidRequestError(not_one_of(kind, list(GAP_CODES), "a gap kind"))
     found = [g for g in gaps(store.snapshot(), severity=severity, code=kind, day=as_at)
              if entity is None or g.entity.id == entity]
     return GapPage(total=len(found), limit=limit, offset=offset,

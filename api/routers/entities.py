@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from govmap.api.deps import StoreDep
+from govmap.api.deps import Limit, Offset, StoreDep
 from govmap.api.schemas import (
     EntityDetail,
     EntityPage,
@@ -20,14 +20,12 @@ from govmap.api.schemas import (
     RelationPage,
 )
 from govmap.errors import InvalidRequestError
-from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, suggest
+from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, not_one_of
 from govmap.queries.neighbourhood import neighbourhood
 from govmap.search import normalise, search_entities
 
 router = APIRouter(tags=["entities"])
 
-Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")]
-Offset = Annotated[int, Query(ge=0, description="How many results to skip.")]
 ENTITY_TYPES = [t.value for t in BodyType] + [t.value for t in PlanType]
 
 
@@ -57,9 +55,7 @@ def list_entities(
     Example: `GET /entities?q=oversight&kind=body&limit=10`
     """
     if type is not None and type not in ENTITY_TYPES:
-        hint = suggest(type, ENTITY_TYPES)
-        raise InvalidRequestError(f"{type!r} is not an entity type"
-                                  + (f"; did you mean {hint}?" if hint else ""))
+        raise InvalidRequestError(not_one_of(type, ENTITY_TYPES, "an entity type"))
     total, page = search_entities(store, q, kind=kind and kind.value, type=type,
                                   limit=limit, offset=offset)
     return EntityPage(total=total, limit=limit, offset=offset,

@@ -28,11 +28,8 @@ from govmap.model import Confidence, EntityId, NodeKind, Rel, Relation, RelType,
 from govmap.queries.accountability import accountability_chain, upward_hops
 from govmap.queries.common import EntityRef, Evidence, entity
 from govmap.queries.duplication import duplication
-from govmap.queries.gaps import gaps
+from govmap.queries.gaps import RESPONSIBILITIES, gaps
 from govmap.snapshot import build_snapshot
-
-RESPONSIBILITIES = {"LEADS", "OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS",
-                    "ADMINISTERS", "FUNDS", "CHAIRS", "RESPONSIBLE_FOR"}
 
 
 class Op(Strict):
@@ -107,11 +104,6 @@ class ScenarioDiff(BaseModel):
     metrics_changed: dict[str, tuple[float, float]]
     orphaned: list[OrphanedResponsibility]
     summary: str
-
-
-def _need(graph: nx.MultiDiGraph, node: str, index: int, field: str) -> None:
-    if node not in graph:
-        raise InvalidRequestError(f"operations[{index}].{field}: no entity with id {node!r}")
 
 
 def _check(graph: nx.MultiDiGraph, scenario: Scenario) -> None:
