@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
+import networkx as nx
 from fastapi import Depends, Header, HTTPException, Query, Request
 
+from govmap.queries.common import EvidenceMode, on_evidence
 from govmap.settings import Settings, get_settings
 from govmap.stores import GraphStore
 
@@ -20,6 +22,17 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")]
 Offset = Annotated[int, Query(ge=0, description="How many results to skip.")]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+EvidenceParam = Annotated[EvidenceMode, Query(
+    description="all: the documents and the cited reference layer (statutes and official "
+                "pages) together; documents: what the five source documents establish alone")]
+
+
+def get_graph(store: StoreDep, evidence: EvidenceParam = "all") -> nx.MultiDiGraph:
+    """The store's snapshot, seen on the evidence the reviewer asked for."""
+    return on_evidence(store.snapshot(), evidence)
+
+
+GraphDep = Annotated[nx.MultiDiGraph, Depends(get_graph)]
 
 
 def require_write_token(

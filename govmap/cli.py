@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
+import networkx as nx
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
@@ -23,9 +25,9 @@ from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
 from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
-from govmap.model import Dataset
-from govmap.queries.accountability import accountability_chain
-from govmap.queries.common import resolve
+from govmap.model import Dataset, Source
+from govmap.queries.accountability import STANDING_READS, accountability_chain
+from govmap.queries.common import EvidenceMode, on_evidence, resolve
 from govmap.queries.duplication import duplication
 from govmap.queries.gaps import gaps
 from govmap.reports import build_report, render_report, report_format
@@ -187,6 +189,20 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
 
 AsAtOption = Annotated[datetime | None, typer.Option(
     "--as-at", formats=["%Y-%m-%d"], help="See only what is valid on this day (YYYY-MM-DD).")]
+EvidenceOption = Annotated[EvidenceMode, typer.Option(
+    "--evidence", help="all: the documents and the cited reference layer; documents: the five "
+                       "source documents alone.")]
+
+
+def _graph(store: GraphStore, evidence: EvidenceMode) -> nx.MultiDiGraph:
+    return on_evidence(store.snapshot(), evidence)
+
+
+def _evidence_line(source: Source, width: int = 90) -> str:
+    """A source in one line: a quote shortened at a word with an ellipsis, or a citation."""
+    if source.is_reference:
+        return f"{source.citation} [reference]"
+    return f"“{textwrap.shorten(source.excerpt or '', width, placeholder=' …')}”"
 
 
 def _day(as_at: datetime | None) -> date | None:
@@ -202,23 +218,31 @@ def _print_json(result: BaseModel | list[BaseModel]) -> None:
 
 @app.command()
 def accountable(subject: Annotated[str, typer.Argument(help="An action or body: id, name or alias.")],
-                as_at: AsAtOption = None, as_json: JsonOption = False) -> None:
-    """Who is accountable for an action or body, hop by hop to the top, with evidence.
+                as_at: AsAtOption = None, evidence: EvidenceOption = "all",
+                as_json: JsonOption = False) -> None:
+    """Who is accountable for an action or body, hop by hop to the top, with evidence, and
+    whether it gets there through formal lines or only through soft oversight.
 
-    Example: govmap accountable "Advocacy"
+    Example: govmap accountable "Advocacy" --evidence documents
     """
     with _clean_errors(), _store() as store:
-        chain = accountability_chain(store.snapshot(), subject, day=_day(as_at))
+        chain = accountability_chain(_graph(store, evidence), subject, day=_day(as_at))
     if as_json:
         _print_json(chain)
         return
-    tree = Tree(f"[bold]{escape(chain.subject.name)}[/bold] ({chain.subject.kind})")
-    for path in chain.paths:
-        branch = tree.add(escape(path.start.name) + f"  [dim]ends: {path.ends}[/dim]")
-        for hop in path.hops:
-            quote = hop.evidence.sources[0].excerpt if hop.evidence.sources else "no source"
-            branch = branch.add(f"{hop.reads} [bold]{escape(hop.upper.name)}[/bold] "
-                                f"[dim]({hop.evidence.confidence}; “{escape(quote[:90])}”)[/dim]")
+    tree = Tree(f"[bold]{escape(chain.subject.name)}[/bold] ({chain.subject.kind}): "
+                f"{STANDING_READS[chain.standing]}")
+    for start in chain.starts:
+        lead = tree.add(f"[bold]{escape(start.body.name)}[/bold]"
+                        + (" (primary lead)" if start.rank else "")
+                        + f": {STANDING_READS[start.standing]}")
+        for path in (p for p in chain.paths if p.start.id == start.body.id):
+            branch = lead.add(f"[dim]path ({path.standing.replace('_', ' ')}; ends: {path.ends})[/dim]")
+            for hop in path.hops:
+                quote = _evidence_line(hop.evidence.sources[0]) if hop.evidence.sources else "no source"
+                branch = branch.add(f"{hop.reads} [bold]{escape(hop.upper.name)}[/bold] "
+                                    f"[dim]({hop.strength}, {hop.evidence.confidence}; "
+                                    f"{escape(quote)})[/dim]")
     console.print(tree)
     for flag in chain.flags:
         console.print(f"[yellow]{flag.code}[/yellow]: {escape(flag.message)}")
@@ -228,14 +252,14 @@ def accountable(subject: Annotated[str, typer.Argument(help="An action or body: 
 @app.command("duplication")
 def duplication_command(
     min_score: Annotated[float, typer.Option(min=0, max=1, help="Lowest overlap score.")] = 0.3,
-    as_at: AsAtOption = None, as_json: JsonOption = False,
+    as_at: AsAtOption = None, evidence: EvidenceOption = "all", as_json: JsonOption = False,
 ) -> None:
     """Pairs of bodies whose remits, led actions or memberships overlap, scored.
 
     Example: govmap duplication --min-score 0.5
     """
     with _clean_errors(), _store() as store:
-        report = duplication(store.snapshot(), min_score=min_score, day=_day(as_at))
+        report = duplication(_graph(store, evidence), min_score=min_score, day=_day(as_at))
     if as_json:
         _print_json(report)
         return
@@ -251,7 +275,7 @@ def duplication_command(
 @app.command("gaps")
 def gaps_command(
     severity: Annotated[str | None, typer.Option(help="high, medium or low.")] = None,
-    as_at: AsAtOption = None, as_json: JsonOption = False,
+    as_at: AsAtOption = None, evidence: EvidenceOption = "all", as_json: JsonOption = False,
 ) -> None:
     """Actions with no lead or commitment, bodies with no accountability, and more.
 
@@ -261,7 +285,7 @@ def gaps_command(
         err.print(f"error: severity must be high, medium or low, not {severity!r}")
         raise typer.Exit(2)
     with _clean_errors(), _store() as store:
-        found = gaps(store.snapshot(), severity=severity, day=_day(as_at))  # type: ignore[arg-type]
+        found = gaps(_graph(store, evidence), severity=severity, day=_day(as_at))  # type: ignore[arg-type]
     if as_json:
         _print_json(found)
         return
@@ -274,13 +298,14 @@ def gaps_command(
 
 
 @app.command("metrics")
-def metrics_command(as_at: AsAtOption = None, as_json: JsonOption = False) -> None:
+def metrics_command(as_at: AsAtOption = None, evidence: EvidenceOption = "all",
+                    as_json: JsonOption = False) -> None:
     """Structure metrics: who sits on most chains, many masters, depth to the top.
 
     Example: govmap metrics --json
     """
     with _clean_errors(), _store() as store:
-        figures = structure_metrics(store.snapshot(), day=_day(as_at))
+        figures = structure_metrics(_graph(store, evidence), day=_day(as_at))
     if as_json:
         _print_json(figures)
         return

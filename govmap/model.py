@@ -35,97 +35,26 @@ from pydantic import (
 )
 from rapidfuzz import fuzz, process
 
-
-class NodeKind(StrEnum):
-    BODY = "body"
-    POLICY_AREA = "policy_area"
-    PLAN = "plan"
-    PRIORITY_AREA = "priority_area"
-    ACTION = "action"
-    LEGISLATION = "legislation"
-    FUNDAMENTAL = "fundamental"
-    SOURCE_DOCUMENT = "source_document"
-
-
-class BodyType(StrEnum):
-    MINISTERIAL_POST = "ministerial_post"
-    GOVERNMENT = "government"
-    DIRECTORATE = "directorate"
-    PUBLIC_BODY = "public_body"
-    BOARD = "board"
-    COMMITTEE = "committee"
-    GROUP = "group"
-    NETWORK = "network"
-    PARTNERSHIP = "partnership"
-    LOCAL_AUTHORITY = "local_authority"
-    HEALTH_BOARD = "health_board"
-    IJB = "ijb"
-    CSPP = "cspp"
-    THIRD_SECTOR = "third_sector"
-    RESEARCH_ORGANISATION = "research_organisation"
-    PARLIAMENT = "parliament"
-    POST = "post"
-    FUND = "fund"
-    PROGRAMME = "programme"
-    COLLECTIVE = "collective"
-
-
-class PlanType(StrEnum):
-    PLAN = "plan"
-    FRAMEWORK = "framework"
-    ROUTE_MAP = "route_map"
-    AGREEMENT = "agreement"
-    STRATEGY = "strategy"
-    REPORT = "report"
-    PROGRAMME = "programme"
-
-
-class RelType(StrEnum):
-    """Relationship types; a relation reads as the sentence "source TYPE target"."""
-
-    REPORTS_TO = "REPORTS_TO"
-    ACCOUNTABLE_TO = "ACCOUNTABLE_TO"
-    HOLDS_TO_ACCOUNT = "HOLDS_TO_ACCOUNT"
-    CHAIRS = "CHAIRS"
-    MEMBER_OF = "MEMBER_OF"
-    PART_OF = "PART_OF"
-    FUNDS = "FUNDS"
-    ADMINISTERS = "ADMINISTERS"
-    ADVISES = "ADVISES"
-    SUPPORTS = "SUPPORTS"
-    LEADS = "LEADS"
-    CONTRIBUTES_TO = "CONTRIBUTES_TO"
-    OVERSEES = "OVERSEES"
-    SCRUTINISES = "SCRUTINISES"
-    COMMISSIONS = "COMMISSIONS"
-    ESCALATES_TO = "ESCALATES_TO"
-    HAS_DUTY_UNDER = "HAS_DUTY_UNDER"
-    COVERS = "COVERS"
-    LINKS_TO = "LINKS_TO"
-    BELONGS_TO = "BELONGS_TO"
-    SUCCEEDS = "SUCCEEDS"
-    MONITORS = "MONITORS"
-    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
-
-
-class Confidence(StrEnum):
-    STATED = "stated"
-    INFERRED = "inferred"
-
-
-class AssessmentStatus(StrEnum):
-    """The Change Programme's three-way assessment of an action's progress."""
-
-    UNDERWAY = "underway"
-    UNDERWAY_NOT_SUFFICIENT = "underway_not_sufficient"
-    LITTLE_OR_NO_WORK = "little_or_no_work"
-
-
-class SourceKind(StrEnum):
-    STATUTE = "statute"
-    OFFICIAL_REPORT = "official_report"
-    MINUTES = "minutes"
-    SELF_DECLARATION = "self_declaration"
+from govmap.vocabulary import (  # noqa: F401  (re-exported: the model speaks this vocabulary)
+    OVERSIGHT_TYPES,
+    RELATIONSHIPS,
+    RESPONSIBILITY_TYPES,
+    UPWARD_TYPES,
+    AssessmentStatus,
+    BodyType,
+    Confidence,
+    Family,
+    LeadRank,
+    NodeKind,
+    PlanType,
+    RelMeaning,
+    RelType,
+    Scope,
+    SourceKind,
+    Strength,
+    Upward,
+    meaning,
+)
 
 
 def suggest(value: str, choices: list[str]) -> str | None:
@@ -167,8 +96,15 @@ Kind = Annotated[NodeKind, _closed(NodeKind, "a node kind")]
 Rel = Annotated[RelType, _closed(RelType, "a relationship type")]
 ConfidenceLevel = Annotated[Confidence, _closed(Confidence, "a confidence level")]
 Status = Annotated[AssessmentStatus, _closed(AssessmentStatus, "an assessment status")]
+ScopeValue = Annotated[Scope, _closed(Scope, "a scope")]
+StrengthValue = Annotated[Strength, _closed(Strength, "a strength (formal or soft)")]
+RankValue = Annotated[LeadRank, _closed(LeadRank, "a lead rank")]
 EntityId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
 Text = Annotated[str, Field(min_length=1)]
+
+# Types a group of public bodies can have while being in the Scottish public sector.
+PUBLIC_COLLECTIVE_TYPES = frozenset({"local_authority", "health_board", "ijb", "cspp", "public_body",
+                                     "directorate", "partnership"})
 
 TYPES_BY_KIND: dict[NodeKind, type[StrEnum]] = {
     NodeKind.BODY: BodyType,
@@ -205,13 +141,56 @@ class Record(Strict):
 
 
 class Source(Record):
-    """Where a fact comes from: a document in the evidence base and an exact excerpt."""
+    """Where a fact comes from.
 
-    document: Text
+    A *document* source names a document of the evidence base and an exact excerpt of
+    it. A *reference* source is the background layer for the constitutional and
+    statutory lines the documents take for granted: a precise citation (an Act and
+    section, or an official page) and its public URL, with no excerpt.
+
+    >>> Source(kind="reference", citation="Scotland Act 1998, s. 44",
+    ...        url="https://www.legislation.gov.uk/ukpga/1998/46/section/44").is_reference
+    True
+    >>> Source(document="a.txt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Source
+      Value error, a document source needs a document and an excerpt ...
+    """
+
+    kind: Annotated[SourceKind, _closed(SourceKind, "a source kind")] = SourceKind.DOCUMENT
+    document: str | None = None
     locator: str = ""
-    excerpt: Text
-    kind: Annotated[SourceKind, _closed(SourceKind, "a source kind")] | None = None
+    excerpt: str | None = None
+    citation: str | None = None
+    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
     checked: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Source:
+        if self.kind == SourceKind.REFERENCE:
+            if not self.citation or not self.url:
+                raise ValueError("a reference source needs a citation and an https url")
+            if self.document or self.excerpt:
+                raise ValueError("a reference source cites no document excerpt; "
+                                 "use kind: document for an excerpt")
+        else:
+            if not self.document or not self.excerpt:
+                raise ValueError("a document source needs a document and an excerpt")
+            if self.citation or self.url:
+                raise ValueError("citation and url belong to kind: reference sources")
+        return self
+
+    @property
+    def is_reference(self) -> bool:
+        return self.kind == SourceKind.REFERENCE
+
+    @property
+    def label(self) -> str:
+        """One line naming the evidence: the quoted excerpt and its document, or the citation."""
+        if self.is_reference:
+            return f"{self.citation} ({self.url}) [reference]"
+        return f"“{self.excerpt}” — {self.document}"
 
 
 class Fact(Record):
@@ -264,6 +243,7 @@ class Entity(Dated):
     name: Text
     aliases: list[str] = Field(default_factory=list)
     description: str = ""
+    scope: ScopeValue | None = None  # bodies only; required of every body in the seed
     sources: list[Source] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     # Plan 21-24 actions only
@@ -297,6 +277,24 @@ class Entity(Dated):
             raise ValueError(f"only actions carry {info.field_name}")
         return value
 
+    @model_validator(mode="after")
+    def _bodies_have_scope(self) -> Entity:
+        if self.kind != NodeKind.BODY and self.scope is not None:
+            raise ValueError("scope: only bodies carry a scope")
+        return self
+
+    @property
+    def is_reference_only(self) -> bool:
+        """True when every source is a reference: the entity is background, not document evidence."""
+        return bool(self.sources) and all(s.is_reference for s in self.sources)
+
+    @property
+    def in_scottish_public_sector(self) -> bool:
+        """A body of the Scottish public sector, alone or as a group of one public type."""
+        if self.scope == Scope.SCOTTISH_PUBLIC_SECTOR:
+            return True
+        return self.scope == Scope.COLLECTIVE and self.type in PUBLIC_COLLECTIVE_TYPES
+
     @property
     def names(self) -> list[str]:
         """The canonical name followed by every alias."""
@@ -310,16 +308,28 @@ class Relation(Dated):
     type: Rel
     target: EntityId
     confidence: ConfidenceLevel = Confidence.STATED
+    # upward lines only; required of each in the seed; a line without one counts as soft
+    strength: StrengthValue | None = None
+    rank: RankValue | None = None  # LEADS only
     note: str | None = None
     sources: list[Source] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _inferred_needs_note(self) -> Relation:
+    def _consistent(self) -> Relation:
         if self.confidence == Confidence.INFERRED and not self.note:
             raise ValueError("note: an inferred relation needs a note giving the reasoning")
         if self.source == self.target:
             raise ValueError("target: a relation cannot point at its own source")
+        if RELATIONSHIPS[self.type].upward is None and self.strength is not None:
+            raise ValueError(f"strength: only lines of accountability carry a strength, not {self.type}")
+        if self.rank is not None and self.type != RelType.LEADS:
+            raise ValueError("rank: only LEADS relations are ranked")
         return self
+
+    @property
+    def is_reference_only(self) -> bool:
+        """True when every source is a reference: the line is background, not document evidence."""
+        return bool(self.sources) and all(s.is_reference for s in self.sources)
 
     @property
     def key(self) -> str:
@@ -329,6 +339,44 @@ class Relation(Dated):
 def relation_key(source: str, type: str, target: str) -> str:
     """The identity of a relation: one edge per (source, type, target)."""
     return f"{source}|{type}|{target}"
+
+
+def completeness_problems(record: Entity | Relation) -> list[str]:
+    """What a seed record must say that the API may leave out: a body's scope, and the
+    strength of every line of accountability.
+
+    >>> completeness_problems(Relation(source="a", type="REPORTS_TO", target="b"))  # doctest: +ELLIPSIS
+    ['strength: REPORTS_TO is a line of accountability; say whether it is formal ...']
+    """
+    if isinstance(record, Entity):
+        if record.kind == NodeKind.BODY and record.scope is None:
+            return ["scope: a body says where it sits; one of " + ", ".join(s.value for s in Scope)]
+        return []
+    if RELATIONSHIPS[record.type].upward is not None and record.strength is None:
+        return [f"strength: {record.type} is a line of accountability; say whether it is formal "
+                "(a duty to answer, with consequences) or soft (monitoring or convening, no power "
+                "to compel)"]
+    return []
+
+
+def joins_problems(relation: Relation, source: Entity, target: Entity) -> list[str]:
+    """What is wrong with `relation` joining these two entities, by its type's rule.
+
+    >>> a = Entity(id="a", kind="body", type="board", name="A", scope="scottish_public_sector")
+    >>> p = Entity(id="p", kind="policy_area", name="P")
+    >>> joins_problems(Relation(source="a", type="RESPONSIBLE_FOR", target="p"), a, p)
+    ['RESPONSIBLE_FOR comes from a directorate, government, ministerial_post or post, not a board']
+    """
+    rule = RELATIONSHIPS[relation.type]
+    problems = []
+    if str(source.kind) not in rule.sources or str(target.kind) not in rule.targets:
+        problems.append(f"{relation.type} joins {' or '.join(sorted(rule.sources))} to "
+                        f"{' or '.join(sorted(rule.targets))}, not {source.kind} to {target.kind}")
+    if rule.source_types is not None and source.type not in rule.source_types:
+        allowed = sorted(rule.source_types)
+        problems.append(f"{relation.type} comes from a {', '.join(allowed[:-1])} or {allowed[-1]}, "
+                        f"not a {source.type}")
+    return problems
 
 
 class Dataset(BaseModel):

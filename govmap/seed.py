@@ -34,7 +34,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from govmap.errors import SeedProblem, SeedValidationError
-from govmap.model import Dataset, Entity, NodeKind, Relation
+from govmap.model import Dataset, Entity, NodeKind, Relation, completeness_problems, joins_problems
 
 SECTIONS: dict[str, type[BaseModel]] = {"entities": Entity, "relations": Relation}
 
@@ -138,6 +138,10 @@ def _read_file(
                     message = error["msg"].removeprefix("Value error, ")
                     problems.append(SeedProblem(name, _locate(item, loc) or line, field, message))
                 continue
+            for message in completeness_problems(record):
+                field, _, text = message.partition(": ")
+                problems.append(SeedProblem(name, _locate(item, (field,)) or line,
+                                            f"{section}[{index}].{field}", text))
             yield record, line
 
 
@@ -203,6 +207,10 @@ def _cross_reference_problems(
     for relation, file, line in relations:
         missing(relation.source, file, line, f"{relation.key}.source")
         missing(relation.target, file, line, f"{relation.key}.target")
+        ends = (by_id.get(relation.source), by_id.get(relation.target))
+        if ends[0] and ends[1]:
+            problems += [SeedProblem(file, line, f"{relation.key}.type", message)
+                         for message in joins_problems(relation, ends[0][0], ends[1][0])]
         if relation.key in seen:
             first_file, first_line = seen[relation.key]
             problems.append(SeedProblem(file, line, "relation", f"duplicate relation {relation.key} "

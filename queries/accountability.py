@@ -2,27 +2,47 @@
 
 Upward lines
 ------------
-A hop goes *up* from X to Y when the graph says that X answers to Y:
+Which relationship types are walked upwards, and in which direction, is read from
+`govmap.vocabulary.RELATIONSHIPS` (the `upward` column): today ``REPORTS_TO``,
+``ACCOUNTABLE_TO`` and ``PART_OF`` forwards (the source answers to the target), and
+``HOLDS_TO_ACCOUNT`` and ``FACILITATES`` backwards (the holder or convener is above).
+Funding, oversight, scrutiny, advice and support are real lines, but none says whom a
+body *answers to*.
 
-* ``X REPORTS_TO Y``      — X reports to Y;
-* ``X ACCOUNTABLE_TO Y``  — X is accountable to Y;
-* ``X PART_OF Y``         — X is part of Y, so Y answers for it (a directorate, a team);
-* ``Y HOLDS_TO_ACCOUNT X`` — Y holds X to account (the edge points down; we walk it up).
+Formal and soft
+---------------
+Every upward line carries a `strength` in the data: *formal* (a statutory or
+constitutional duty to answer, with consequences: a body to ministers, ministers to
+the Parliament, a directorate as part of the government) or *soft* (monitoring and
+reporting publicly with no power to compel, as The Promise Oversight Board describes
+its own role, or convening a group). A line without a strength counts as soft: a chain
+is called formal only when every hop says so.
 
-Funding, oversight, scrutiny, advice, support and escalation are not counted: each is
-a real line, but none says whom a body *answers to*. (Oversight and scrutiny show up
-in the gaps and duplication queries instead.) The *top* is the Scottish Parliament
-(any body of type ``parliament``) or a ministerial post with no upward line of its own
-(the First Minister). A chain starts at the leads of an action (``LEADS`` edges into
-it), or at the body itself.
+The top and the standing
+------------------------
+The *top* is an elected body: the Scottish Parliament, or a council (which answers to
+its electorate, not to the Parliament). Each path up from a starting body ends at the
+top, at a body outside the Scottish public sector (UK-wide and English bodies, courts,
+third-sector and academic bodies, mixed collectives: they answer through governance
+the map does not cover), at a break, in a cycle or at the depth limit. Its *standing*:
+
+* ``formal``        it reaches the top and every hop is formal;
+* ``soft_only``     it reaches the top, but through at least one soft line;
+* ``outside_scope`` it leaves the Scottish public sector;
+* ``broken``        it stops short (a break, a cycle, the depth limit).
+
+A starting body stands as its best path (formal > soft_only > outside_scope > broken),
+and the subject as its best lead (an action) or as itself (a body); an action with no
+lead is broken. ``soft_oversight_only`` flags each start that reaches the top only
+through soft lines: a finding, not a success.
 
 Flags
 -----
-``no_lead``, ``broken_chain`` (a path stops at a body with no upward line that is not
-the top), ``circular``, ``several_principals`` (a body on the chain answers to more than
-one other), ``shared_lead`` (an action with several leads: no single accountable owner
-under the RACI rule), ``ends`` (a body on the chain has an end date), ``inferred_hop``
-(a hop rests on a reviewer's inference, not on the text).
+``no_lead``, ``broken_chain`` (a path stops at a body of the Scottish public sector
+with no upward line), ``soft_oversight_only``, ``circular``, ``several_principals`` (a
+body on the chain answers to more than one other), ``shared_lead`` (several leads and
+none ranked primary: no single accountable owner), ``ends`` (a body on the chain has an
+end date), ``inferred_hop`` (a hop rests on a reviewer's inference, not on the text).
 """
 
 from __future__ import annotations
@@ -34,22 +54,36 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.model import Confidence, Entity, NodeKind, Relation, RelType
+from govmap.model import (
+    RELATIONSHIPS,
+    UPWARD_TYPES,
+    Confidence,
+    Entity,
+    LeadRank,
+    NodeKind,
+    Relation,
+    RelType,
+    Strength,
+)
 from govmap.queries.common import EntityRef, Evidence, as_at, entity, resolve
 
-UP = (RelType.REPORTS_TO, RelType.ACCOUNTABLE_TO, RelType.PART_OF)
-DOWN = (RelType.HOLDS_TO_ACCOUNT,)  # walked against its direction
-_UP_KEYS = frozenset(str(t) for t in UP)
-_DOWN_KEYS = frozenset(str(t) for t in DOWN)
-UPWARD_TYPES = _UP_KEYS | _DOWN_KEYS
+_FORWARD = frozenset(str(t) for t, m in RELATIONSHIPS.items() if m.upward == "forward")
+_BACKWARD = frozenset(str(t) for t, m in RELATIONSHIPS.items() if m.upward == "backward")
+TOP_TYPES = frozenset({"parliament", "local_authority"})
 MAX_DEPTH = 12
 MAX_PATHS = 200  # a tangle wider than this is reported as cut off, not walked in full
-READS = {"REPORTS_TO": "reports to", "ACCOUNTABLE_TO": "is accountable to",
-         "PART_OF": "is part of", "HOLDS_TO_ACCOUNT": "is held to account by"}
 
-FlagCode = Literal["no_lead", "broken_chain", "circular", "several_principals", "shared_lead",
-                   "ends", "inferred_hop"]
-PathEnd = Literal["top", "broken", "circular", "depth_limit"]
+FlagCode = Literal["no_lead", "broken_chain", "soft_oversight_only", "circular",
+                   "several_principals", "shared_lead", "ends", "inferred_hop"]
+PathEnd = Literal["top", "outside_scope", "broken", "circular", "depth_limit"]
+Standing = Literal["formal", "soft_only", "outside_scope", "broken"]
+STANDING_ORDER: tuple[Standing, ...] = ("formal", "soft_only", "outside_scope", "broken")
+STANDING_READS: dict[Standing, str] = {
+    "formal": "reaches the top through formal lines",
+    "soft_only": "reaches the top only through soft oversight",
+    "outside_scope": "answers outside the Scottish public sector",
+    "broken": "does not reach the top",
+}
 
 
 class Hop(BaseModel):
@@ -58,15 +92,25 @@ class Hop(BaseModel):
     lower: EntityRef
     upper: EntityRef
     reads: str
+    strength: Strength
     evidence: Evidence
 
 
 class ChainPath(BaseModel):
-    """One path from a starting body upwards, and how it ends."""
+    """One path from a starting body upwards, how it ends and how strong it is."""
 
     start: EntityRef
     hops: list[Hop]
     ends: PathEnd
+    standing: Standing
+
+
+class LeadStanding(BaseModel):
+    """How one starting body (a lead, or the subject itself) stands."""
+
+    body: EntityRef
+    rank: LeadRank | None = None
+    standing: Standing
 
 
 class Flag(BaseModel):
@@ -76,11 +120,14 @@ class Flag(BaseModel):
 
 
 class AccountabilityChain(BaseModel):
-    """The answer to "who is accountable for X": leads, paths to the top, flags."""
+    """The answer to "who is accountable for X": leads, paths to the top, standing, flags."""
 
     subject: EntityRef
+    standing: Standing
+    soft_oversight_only: bool
     leads: list[EntityRef]
     lead_evidence: list[Evidence]
+    starts: list[LeadStanding]
     paths: list[ChainPath]
     bodies: list[EntityRef]
     tops: list[EntityRef]
@@ -94,15 +141,21 @@ def upward_hops(graph: nx.MultiDiGraph, node: str) -> Iterator[tuple[str, Relati
     >>> from govmap.snapshot import build_snapshot
     >>> a = Entity(id="a", kind="body", type="board", name="A")
     >>> b = Entity(id="b", kind="body", type="parliament", name="B")
-    >>> g = build_snapshot([a, b], [Relation(source="b", type="HOLDS_TO_ACCOUNT", target="a")])
+    >>> g = build_snapshot([a, b], [Relation(source="b", type="HOLDS_TO_ACCOUNT", target="a",
+    ...                                      strength="soft")])
     >>> [(up, str(r.type)) for up, r in upward_hops(g, "a")]
     [('b', 'HOLDS_TO_ACCOUNT')]
     """
     hops = [(v, d["relation"]) for _, v, k, d in graph.out_edges(node, keys=True, data=True)
-            if k in _UP_KEYS]
+            if k in _FORWARD]
     hops += [(u, d["relation"]) for u, _, k, d in graph.in_edges(node, keys=True, data=True)
-             if k in _DOWN_KEYS]
+             if k in _BACKWARD]
     return iter(sorted(hops, key=lambda h: (h[0], str(h[1].type))))
+
+
+def hop_strength(relation: Relation) -> Strength:
+    """The strength of an upward line; a line that does not say counts as soft."""
+    return relation.strength or Strength.SOFT
 
 
 def upward_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
@@ -116,34 +169,37 @@ def upward_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 def is_top(graph: nx.MultiDiGraph, node: str) -> bool:
-    """The Parliament, or a ministerial post that answers to no one in the graph."""
+    """An elected body: the Scottish Parliament, or a council (or the councils as a group)."""
+    return entity(graph, node).type in TOP_TYPES
+
+
+def dead_end(graph: nx.MultiDiGraph, node: str) -> PathEnd | None:
+    """How a path ends at `node` when it cannot go further up: None when it can."""
+    if is_top(graph, node):
+        return "top"
+    if next(upward_hops(graph, node), None) is not None:
+        return None
     e = entity(graph, node)
-    if e.type == "parliament":
-        return True
-    return e.type == "ministerial_post" and next(upward_hops(graph, node), None) is None
+    return "broken" if e.kind != NodeKind.BODY or e.in_scottish_public_sector else "outside_scope"
 
 
 def paths_to_top(graph: nx.MultiDiGraph, start: str, max_depth: int = MAX_DEPTH) -> list[ChainPath]:
-    """Every simple path up from `start`, each ending at the top, a break, a cycle or the
-    depth limit."""
+    """Every simple path up from `start`, each ending at the top, outside the Scottish
+    public sector, at a break, in a cycle or at the depth limit."""
     paths: list[ChainPath] = []
 
     def walk(node: str, trail: list[str], hops: list[Hop]) -> None:
         if len(paths) >= MAX_PATHS:
             return
-        if is_top(graph, node):
-            paths.append(_path(graph, start, hops, "top"))
-            return
-        ups = list(upward_hops(graph, node))
-        if not ups:
-            paths.append(_path(graph, start, hops, "broken"))
+        end = dead_end(graph, node)
+        if end is not None:
+            paths.append(_path(graph, start, hops, end))
             return
         if len(hops) >= max_depth:
             paths.append(_path(graph, start, hops, "depth_limit"))
             return
-        for upper, relation in ups:
-            hop = Hop(lower=EntityRef.of(entity(graph, node)), upper=EntityRef.of(entity(graph, upper)),
-                      reads=READS[str(relation.type)], evidence=Evidence.of(relation))
+        for upper, relation in upward_hops(graph, node):
+            hop = _hop(graph, node, upper, relation)
             if upper in trail:
                 paths.append(_path(graph, start, [*hops, hop], "circular"))
             else:
@@ -156,36 +212,59 @@ def paths_to_top(graph: nx.MultiDiGraph, start: str, max_depth: int = MAX_DEPTH)
 def paths_from_pushdown(graph: nx.MultiDiGraph, start: str,
                         raw: list[tuple[list[str], list[str]]]) -> list[ChainPath]:
     """`paths_to_top` rebuilt from the Neo4j store's `upward_paths` (every upward path
-    and prefix, as entity ids and relation keys), keeping those the walk would end on."""
+    and prefix, as entity ids and relation keys), keeping those the walk would end on.
+    A path over a line that `graph` does not hold (a view without the reference layer,
+    say) is left out."""
     candidates = [([start], [])] + [(ids, keys) for ids, keys in raw]
     paths = []
     for ids, keys in candidates:
         head, last = ids[:-1], ids[-1]
-        if len(set(head)) != len(head) or any(is_top(graph, n) for n in head):
+        if len(set(head)) != len(head) or any(dead_end(graph, n) for n in head if n in graph):
             continue
-        if last in head:
-            ends: PathEnd = "circular"
-        elif is_top(graph, last):
-            ends = "top"
-        elif next(upward_hops(graph, last), None) is None:
-            ends = "broken"
-        elif len(keys) >= MAX_DEPTH:
+        if not all(graph.has_edge(*_ends_of(key)) for key in keys):
+            continue
+        ends: PathEnd | None = "circular" if last in head else dead_end(graph, last)
+        if ends is None and len(keys) >= MAX_DEPTH:
             ends = "depth_limit"
-        else:
+        if ends is None:
             continue
         hops = []
         for lower, upper, key in zip(ids[:-1], ids[1:], keys, strict=True):
-            source, rel_type, target = key.split("|")
-            relation = graph.edges[source, target, rel_type]["relation"]
-            hops.append(Hop(lower=EntityRef.of(entity(graph, lower)),
-                            upper=EntityRef.of(entity(graph, upper)),
-                            reads=READS[rel_type], evidence=Evidence.of(relation)))
+            relation = graph.edges[_ends_of(key)]["relation"]
+            hops.append(_hop(graph, lower, upper, relation))
         paths.append(_path(graph, start, hops, ends))
     return paths
 
 
+def _ends_of(key: str) -> tuple[str, str, str]:
+    source, rel_type, target = key.split("|")
+    return source, target, rel_type
+
+
+def _hop(graph: nx.MultiDiGraph, lower: str, upper: str, relation: Relation) -> Hop:
+    rule = RELATIONSHIPS[relation.type]
+    reads = rule.reads if rule.upward == "forward" else rule.reads_inverse
+    return Hop(lower=EntityRef.of(entity(graph, lower)), upper=EntityRef.of(entity(graph, upper)),
+               reads=reads, strength=hop_strength(relation), evidence=Evidence.of(relation))
+
+
 def _path(graph: nx.MultiDiGraph, start: str, hops: list[Hop], ends: PathEnd) -> ChainPath:
-    return ChainPath(start=EntityRef.of(entity(graph, start)), hops=list(hops), ends=ends)
+    if ends == "top":
+        formal = all(h.strength == Strength.FORMAL for h in hops)
+        standing: Standing = "formal" if formal else "soft_only"
+    else:
+        standing = "outside_scope" if ends == "outside_scope" else "broken"
+    return ChainPath(start=EntityRef.of(entity(graph, start)), hops=list(hops), ends=ends,
+                     standing=standing)
+
+
+def best_standing(standings: list[Standing]) -> Standing:
+    """The strongest of `standings` (broken when there are none).
+
+    >>> best_standing(["broken", "soft_only"])
+    'soft_only'
+    """
+    return min(standings, key=STANDING_ORDER.index, default="broken")
 
 
 def leads_of(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, Relation]]:
@@ -194,27 +273,38 @@ def leads_of(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, Relation]]:
                    if k == str(RelType.LEADS)), key=lambda p: p[0])
 
 
-def chain_flags(graph: nx.MultiDiGraph, subject: Entity, leads: list[str],
-                paths: list[ChainPath]) -> list[Flag]:
+def chain_flags(graph: nx.MultiDiGraph, subject: Entity, lead_edges: list[tuple[str, Relation]],
+                starts: list[LeadStanding], paths: list[ChainPath]) -> list[Flag]:
     """The warnings a reviewer needs about a chain; see the module notes for each."""
     flags: list[Flag] = []
+    leads = [u for u, _ in lead_edges]
     if subject.kind == NodeKind.ACTION and not leads:
         flags.append(Flag(code="no_lead", message=f"{subject.name} has no lead organisation",
                           entities=[subject.id]))
-    if subject.kind == NodeKind.ACTION and len(leads) > 1:
+    primary = [u for u, r in lead_edges if r.rank == LeadRank.PRIMARY]
+    if subject.kind == NodeKind.ACTION and len(leads) > 1 and len(primary) != 1:
         flags.append(Flag(code="shared_lead", entities=leads, message=(
-            f"{subject.name} has {len(leads)} leads and no single accountable owner")))
+            f"{subject.name} has {len(leads)} leads and "
+            + (f"{len(primary)} with overall responsibility" if primary else "none ranked primary")
+            + ": no single accountable owner")))
     broken = sorted({p.hops[-1].upper.id if p.hops else p.start.id for p in paths if p.ends == "broken"})
     for node in broken:
         flags.append(Flag(code="broken_chain", entities=[node], message=(
             f"the chain stops at {entity(graph, node).name}, which answers to no one in the map")))
+    for start in starts:
+        if start.standing == "soft_only":
+            soft = sorted({h.lower.name if is_top(graph, h.upper.id) else h.upper.name
+                           for p in paths if p.start.id == start.body.id
+                           for h in p.hops if h.strength == Strength.SOFT})
+            flags.append(Flag(code="soft_oversight_only", entities=[start.body.id], message=(
+                f"{start.body.name} reaches the top only through soft oversight, with no power "
+                f"to compel (via {', '.join(soft)})")))
     for path in paths:
         if path.ends == "circular":
             loop = [h.lower.id for h in path.hops] + [path.hops[-1].upper.id]
             flags.append(Flag(code="circular", entities=loop, message=(
                 "circular accountability: " + " -> ".join(loop))))
-    on_chain = _bodies_on(paths)
-    for node in on_chain:
+    for node in _bodies_on(paths):
         principals = sorted({upper for upper, _ in upward_hops(graph, node)})
         if len(principals) > 1:
             flags.append(Flag(code="several_principals", entities=[node, *principals], message=(
@@ -246,50 +336,65 @@ def accountability_chain(graph: nx.MultiDiGraph, subject: str, *,
     """Who is accountable for `subject` (an action or a body; id, name or alias).
 
     For an action, the chain starts at each lead; for anything else, at the subject.
-    Every hop carries its relation's evidence.
+    Every hop carries its relation's evidence and strength; the answer says how each
+    start and the subject as a whole stand (see the module notes).
 
     >>> from govmap.snapshot import build_snapshot
     >>> es = [Entity(id="x", kind="action", name="X"),
     ...       Entity(id="lead", kind="body", type="board", name="Lead Board"),
     ...       Entity(id="parl", kind="body", type="parliament", name="Parliament")]
     >>> rs = [Relation(source="lead", type="LEADS", target="x"),
-    ...       Relation(source="lead", type="REPORTS_TO", target="parl")]
+    ...       Relation(source="lead", type="REPORTS_TO", target="parl", strength="soft")]
     >>> chain = accountability_chain(build_snapshot(es, rs), "X")
-    >>> [h.upper.id for h in chain.paths[0].hops], chain.flags
-    (['parl'], [])
+    >>> [h.upper.id for h in chain.paths[0].hops], chain.standing, chain.soft_oversight_only
+    (['parl'], 'soft_only', True)
     """
     graph = as_at(graph, day)
     found = resolve(graph, subject)
-    lead_edges = leads_of(graph, found.id) if found.kind == NodeKind.ACTION else []
-    starts = [u for u, _ in lead_edges] if found.kind == NodeKind.ACTION else [found.id]
-    paths = [p for start in starts for p in paths_to_top(graph, start)]
-    leads = [u for u, _ in lead_edges]
-    flags = chain_flags(graph, found, leads, paths)
-    bodies = _bodies_on(paths)
+    is_action = found.kind == NodeKind.ACTION
+    lead_edges = leads_of(graph, found.id) if is_action else []
+    start_ids = [u for u, _ in lead_edges] if is_action else [found.id]
+    ranks = {u: r.rank for u, r in lead_edges}
+    paths, starts = [], []
+    for start in start_ids:
+        own = paths_to_top(graph, start)
+        paths += own
+        starts.append(LeadStanding(body=EntityRef.of(entity(graph, start)), rank=ranks.get(start),
+                                   standing=best_standing([p.standing for p in own])))
+    standing = best_standing([s.standing for s in starts])
+    flags = chain_flags(graph, found, lead_edges, starts, paths)
     tops = sorted({p.hops[-1].upper.id if p.hops else p.start.id for p in paths if p.ends == "top"})
     return AccountabilityChain(
         subject=EntityRef.of(found),
-        leads=[EntityRef.of(entity(graph, u)) for u in leads],
+        standing=standing,
+        soft_oversight_only=standing == "soft_only",
+        leads=[EntityRef.of(entity(graph, u)) for u, _ in lead_edges],
         lead_evidence=[Evidence.of(r) for _, r in lead_edges],
+        starts=starts,
         paths=paths,
-        bodies=[EntityRef.of(entity(graph, b)) for b in bodies],
+        bodies=[EntityRef.of(entity(graph, b)) for b in _bodies_on(paths)],
         tops=[EntityRef.of(entity(graph, t)) for t in tops],
         flags=flags,
-        explanation=_explain(found, leads, paths, tops, flags, graph),
+        explanation=_explain(found, starts, standing, paths, tops, graph),
     )
 
 
-def _explain(subject: Entity, leads: list[str], paths: list[ChainPath], tops: list[str],
-             flags: list[Flag], graph: nx.MultiDiGraph) -> str:
-    names = [entity(graph, n).name for n in leads]
-    opening = (f"{subject.name} is led by {', '.join(names)}." if names
-               else f"{subject.name} has no lead." if subject.kind == NodeKind.ACTION
-               else f"Tracing {subject.name} upwards.")
-    reached = (f" {sum(p.ends == 'top' for p in paths)} of {len(paths)} paths reach the top "
-               f"({', '.join(entity(graph, t).name for t in tops)})." if tops
-               else f" None of {len(paths)} paths reaches the top." if paths else "")
-    warnings = f" {len(flags)} flag(s): {', '.join(sorted({f.code for f in flags}))}." if flags else ""
-    return opening + reached + warnings
+def _explain(subject: Entity, starts: list[LeadStanding], standing: Standing,
+             paths: list[ChainPath], tops: list[str], graph: nx.MultiDiGraph) -> str:
+    """One paragraph a reviewer can read aloud."""
+    if subject.kind == NodeKind.ACTION:
+        if not starts:
+            return f"{subject.name} has no lead, so nobody is accountable for it."
+        opening = f"{subject.name} is led by {', '.join(s.body.name for s in starts)}."
+    else:
+        opening = f"Tracing {subject.name} upwards."
+    overall = f" As a whole it {STANDING_READS[standing]}"
+    overall += f" ({', '.join(entity(graph, t).name for t in tops)})." if tops else "."
+    if len(starts) > 1:
+        counts = {s: sum(st.standing == s for st in starts) for s in STANDING_ORDER}
+        overall += " Leads: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n) + "."
+    reached = sum(p.ends == "top" for p in paths)
+    return opening + overall + f" {reached} of {len(paths)} paths reach the top."
 
 
 def all_chains(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> list[AccountabilityChain]:
@@ -297,3 +402,7 @@ def all_chains(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> list[Ac
     view = as_at(graph, day)
     subjects = sorted(n for n in view if entity(view, n).kind in (NodeKind.ACTION, NodeKind.BODY))
     return [accountability_chain(view, n) for n in subjects]
+
+
+__all__ = ["UPWARD_TYPES", "AccountabilityChain", "accountability_chain", "all_chains",
+           "paths_to_top", "upward_hops", "is_top", "leads_of"]

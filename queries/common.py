@@ -8,13 +8,14 @@ entity by id, name or alias through `resolve`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from govmap.errors import NotFoundError
-from govmap.model import Confidence, Entity, Relation, Source
+from govmap.model import Confidence, Entity, Relation, Source, Strength
 from govmap.search import normalise
 
 
@@ -31,20 +32,32 @@ class EntityRef(BaseModel):
         return cls(id=entity.id, name=entity.name, kind=str(entity.kind), type=entity.type)
 
 
+EvidenceMode = Literal["all", "documents"]
+Basis = Literal["documents", "reference"]
+
+
 class Evidence(BaseModel):
-    """A relation a result rests on, with its confidence and sources."""
+    """A relation a result rests on, with its confidence and sources.
+
+    `basis` is ``reference`` when the relation rests only on the cited background layer
+    (statutes and official pages), ``documents`` when the evidence base supports it.
+    """
 
     source: str
     type: str
     target: str
     confidence: Confidence
+    basis: Basis
+    strength: Strength | None = None
     note: str | None = None
     sources: list[Source]
 
     @classmethod
     def of(cls, relation: Relation) -> Evidence:
         return cls(source=relation.source, type=str(relation.type), target=relation.target,
-                   confidence=relation.confidence, note=relation.note, sources=relation.sources)
+                   confidence=relation.confidence,
+                   basis="reference" if relation.is_reference_only else "documents",
+                   strength=relation.strength, note=relation.note, sources=relation.sources)
 
 
 def as_at(graph: nx.MultiDiGraph, day: dt.date | None) -> nx.MultiDiGraph:
@@ -65,6 +78,29 @@ def as_at(graph: nx.MultiDiGraph, day: dt.date | None) -> nx.MultiDiGraph:
 
     def edge_ok(u: str, v: str, key: str) -> bool:
         return graph.edges[u, v, key]["relation"].valid_on(day)
+
+    return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
+
+
+def on_evidence(graph: nx.MultiDiGraph, evidence: EvidenceMode) -> nx.MultiDiGraph:
+    """The part of `graph` that `evidence` admits: everything (``all``), or only what the
+    documents support (``documents``), without the reference layer's lines and entities.
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> ref = Source(kind="reference", citation="An Act, s. 1", url="https://example.org/s1")
+    >>> p = Entity(id="p", kind="body", type="parliament", name="P", sources=[ref])
+    >>> g = build_snapshot([p], [])
+    >>> list(on_evidence(g, "documents")), list(on_evidence(g, "all"))
+    ([], ['p'])
+    """
+    if evidence == "all":
+        return graph
+
+    def node_ok(node: str) -> bool:
+        return not graph.nodes[node]["entity"].is_reference_only
+
+    def edge_ok(u: str, v: str, key: str) -> bool:
+        return not graph.edges[u, v, key]["relation"].is_reference_only
 
     return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
 

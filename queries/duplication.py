@@ -37,17 +37,20 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.model import NodeKind, Relation
+from govmap.model import RELATIONSHIPS, NodeKind, Relation
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
 
 TieKind = Literal["leads", "oversees", "reports_to", "member_of", "function", "covers"]
-TIE_OF_TYPE: dict[str, TieKind] = {
-    "LEADS": "leads", "OVERSEES": "oversees", "SCRUTINISES": "oversees", "MONITORS": "oversees",
-    "HOLDS_TO_ACCOUNT": "oversees", "REPORTS_TO": "reports_to", "ACCOUNTABLE_TO": "reports_to",
-    "PART_OF": "reports_to", "MEMBER_OF": "member_of", "CONTRIBUTES_TO": "function",
-    "SUPPORTS": "function", "ADVISES": "function", "FUNDS": "function",
-    "ADMINISTERS": "function", "RESPONSIBLE_FOR": "covers", "COVERS": "covers",
+# What kind of tie each relationship family makes (read from the vocabulary's table);
+# upward lines are "reports_to" whatever their family; provenance, links and legal lines
+# say nothing about a remit.
+_TIE_OF_FAMILY: dict[str, TieKind] = {
+    "leadership": "leads", "oversight": "oversees", "accountability": "reports_to",
+    "membership": "member_of", "contribution": "function", "funding": "function", "scope": "covers",
 }
+TIE_OF_TYPE: dict[str, TieKind] = {
+    str(t): "reports_to" if m.upward == "forward" else _TIE_OF_FAMILY[m.family]
+    for t, m in RELATIONSHIPS.items() if m.upward == "forward" or m.family in _TIE_OF_FAMILY}
 WEIGHT: dict[TieKind, float] = {"leads": 3, "oversees": 3, "covers": 2, "reports_to": 1,
                                 "member_of": 1, "function": 1}
 MAX_HOLDERS = 25

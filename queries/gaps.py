@@ -30,17 +30,13 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.model import AssessmentStatus, Entity, NodeKind, Source
+from govmap.model import OVERSIGHT_TYPES, RESPONSIBILITY_TYPES, AssessmentStatus, Entity, NodeKind, Source
 from govmap.queries.accountability import is_top, leads_of, upward_hops
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SELF_GOVERNED = {"third_sector", "research_organisation", "collective", "fund", "programme"}
-OVERSIGHT = {"OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS"}
-# what a body holds that needs a new holder when it ends (gaps) or is abolished (what-if)
-RESPONSIBILITIES = {"LEADS", "OVERSEES", "SCRUTINISES", "HOLDS_TO_ACCOUNT", "MONITORS",
-                    "SUPPORTS", "ADMINISTERS", "FUNDS", "CHAIRS", "RESPONSIBLE_FOR"}
 
 
 class Gap(BaseModel):
@@ -91,14 +87,14 @@ def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
                    f"{body.name} answers to no one in the map")
     duties = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
               if k == "HAS_DUTY_UNDER"]
-    overseen = any(k in OVERSIGHT for _, _, k in graph.in_edges(node, keys=True))
+    overseen = any(k in OVERSIGHT_TYPES for _, _, k in graph.in_edges(node, keys=True))
     if duties and not overseen:
         yield _gap("duty_no_scrutiny", "medium", body,
                    f"{body.name} has {len(duties)} statutory duty(ies) and nobody scrutinises it",
                    evidence=[Evidence.of(r) for r in duties])
     if body.valid_to is not None:
         held = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
-                if k in RESPONSIBILITIES]
+                if k in RESPONSIBILITY_TYPES]
         if held:
             yield _gap("ends_with_responsibilities", "medium", body,
                        f"{body.name} ends on {body.valid_to.isoformat()} but holds "

@@ -29,7 +29,7 @@ def client(tmp_path: Path, tiny_dataset: Dataset) -> Iterator[TestClient]:
 def test_health(client: TestClient) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["store"] == "sqlite"
-    assert (body["entities"], body["relations"], body["revision"]) == (7, 4, 1)
+    assert (body["entities"], body["relations"], body["revision"]) == (8, 5, 1)
 
 
 def test_search_is_ranked_and_paginated(client: TestClient) -> None:
@@ -66,7 +66,7 @@ def test_relations_filter(client: TestClient) -> None:
     body = client.get("/relations", params={"type": "REPORTS_TO"}).json()
     assert [r["key"] for r in body["items"]] == [
         "minister-for-children-young-people-and-the-promise|REPORTS_TO|first-minister"]
-    assert client.get("/relations", params={"source": "scottish-government"}).json()["total"] == 1
+    assert client.get("/relations", params={"source": "scottish-government"}).json()["total"] == 2
 
 
 @pytest.mark.parametrize(("url", "status", "fragment"), [
@@ -95,9 +95,23 @@ def test_openapi_docs_served(client: TestClient) -> None:
 def test_accountability_by_alias(client: TestClient) -> None:
     body = client.get("/accountability", params={"for": "Promise Minister"}).json()
     assert body["subject"]["id"] == "minister-for-children-young-people-and-the-promise"
-    assert [t["id"] for t in body["tops"]] == ["first-minister"]
-    [hop] = body["paths"][0]["hops"]
-    assert hop["evidence"]["sources"][0]["excerpt"] == "reports directly to the First Minister."
+    [path] = body["paths"]
+    assert path["hops"][0]["evidence"]["sources"][0]["excerpt"] == "reports directly to the First Minister."
+    assert path["ends"] == "broken" and body["standing"] == "broken"  # the tiny map stops at the FM
+
+
+def test_accountability_on_documents_alone_drops_the_reference_layer(client: TestClient) -> None:
+    everything = client.get("/accountability", params={"for": "The Promise Scotland"}).json()
+    assert everything["standing"] == "formal" and everything["tops"][0]["id"] == "scottish-parliament"
+    [reference_hop] = [h for p in everything["paths"] for h in p["hops"]
+                       if h["evidence"]["basis"] == "reference"]
+    assert reference_hop["strength"] == "formal"
+    assert reference_hop["evidence"]["sources"][0]["citation"].startswith("Scotland Act 1998")
+    documents = client.get("/accountability", params={"for": "The Promise Scotland",
+                                                      "evidence": "documents"}).json()
+    assert documents["standing"] == "broken" and documents["tops"] == []
+    bad = client.get("/accountability", params={"for": "TPS", "evidence": "rumour"})
+    assert bad.status_code == 422 and "documents" in bad.text
 
 
 def test_accountability_as_at_before_an_appointment(client: TestClient) -> None:
@@ -111,7 +125,8 @@ def test_analysis_endpoints_answer(client: TestClient) -> None:
     chains = client.get("/analysis/chains").json()
     assert chains["by_flag"]["broken_chain"] >= 1 and "HOLDS_TO_ACCOUNT" in chains["upward_types"]
     metrics = client.get("/analysis/metrics").json()
-    assert metrics["depth_to_top"]["first-minister"] == 0
+    assert metrics["depth_to_top"]["scottish-parliament"] == 0
+    assert metrics["depth_to_top"]["the-promise-scotland"] == 2
     assert client.get("/analysis/duplication").json()["total"] == 0
 
 

@@ -28,7 +28,7 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_validate_ok(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "--seed", TINY, "--sources", SOURCES])
     assert result.exit_code == 0, result.output
-    assert "ok: 7 entities, 4 relations" in result.output
+    assert "ok: 8 entities, 5 relations" in result.output
 
 
 def test_validate_reports_problems_and_fails(runner: CliRunner, tmp_path: Path) -> None:
@@ -54,9 +54,9 @@ def test_validate_finds_a_bad_excerpt(runner: CliRunner, tmp_path: Path) -> None
 def test_load_stats_export_round_trip(runner: CliRunner, tmp_path: Path) -> None:
     loaded = runner.invoke(app, ["load", "--seed", TINY])
     assert loaded.exit_code == 0, loaded.output
-    assert "loaded 7 entities and 4 relations into the sqlite store" in loaded.output
+    assert "loaded 8 entities and 5 relations into the sqlite store" in loaded.output
     figures = json.loads(runner.invoke(app, ["stats", "--json"]).output)
-    assert figures["by_kind"] == {"body": 6, "legislation": 1}
+    assert figures["by_kind"] == {"body": 7, "legislation": 1}
     assert figures["by_relation_type"]["FUNDS"] == 1
     assert figures["entities_without_sources"] == [] and figures["relations_without_sources"] == []
     exported = runner.invoke(app, ["export", "-o", str(tmp_path / "out")])

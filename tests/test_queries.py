@@ -9,7 +9,7 @@ import pytest
 
 from govmap.analysis.metrics import structure_metrics
 from govmap.errors import NotFoundError
-from govmap.model import Entity, Relation, Source
+from govmap.model import RELATIONSHIPS, Entity, Relation, RelType, Source
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import resolve
 from govmap.queries.duplication import duplication
@@ -21,18 +21,25 @@ SRC = [Source(document="000_1501bad59c68be6a.txt", excerpt="test")]
 
 def graph(bodies: dict[str, str], actions: list[str], edges: list[str],
           **entity_extra: dict[str, object]) -> nx.MultiDiGraph:
-    """bodies: id -> body type; edges: 'a REPORTS_TO b' (append '?' for inferred)."""
+    """bodies: id -> body type (scope: Scottish public sector unless given);
+    edges: 'a REPORTS_TO b', with '~' appended for a soft line, '?' for an inferred one,
+    '*' for a lead ranked primary; upward lines are formal unless soft."""
     entities = [Entity(id=i, kind="body", type=t, name=i.replace("-", " ").title(), sources=SRC,
-                       **entity_extra.get(i, {})) for i, t in bodies.items()]
+                       **{"scope": "scottish_public_sector", **entity_extra.get(i, {})})
+                for i, t in bodies.items()]
     entities += [Entity(id=a, kind="action", name=a.replace("-", " ").title(), sources=SRC,
                         **entity_extra.get(a, {})) for a in actions]
     relations = []
     for edge in edges:
-        source, type_, target = edge.rstrip("?").split()
-        inferred = edge.endswith("?")
-        relations.append(Relation(source=source, type=type_, target=target, sources=SRC,
-                                  confidence="inferred" if inferred else "stated",
-                                  note="a reviewer's reading" if inferred else None))
+        source, type_, target = edge.rstrip("?~*").split()
+        marks = edge[len(edge.rstrip("?~*")):]
+        upward = RELATIONSHIPS[RelType(type_)].upward is not None
+        relations.append(Relation(
+            source=source, type=type_, target=target, sources=SRC,
+            confidence="inferred" if "?" in marks else "stated",
+            note="a reviewer's reading" if "?" in marks else None,
+            strength=("soft" if "~" in marks else "formal") if upward else None,
+            rank="primary" if "*" in marks else None))
     return build_snapshot(entities, relations)
 
 
@@ -53,6 +60,59 @@ def test_chain_reaches_the_top_with_evidence_on_every_hop() -> None:
     assert [h.reads for h in path.hops] == ["reports to", "is accountable to", "is held to account by"]
     assert all(h.evidence.sources for h in path.hops) and path.ends == "top"
     assert [t.id for t in chain.tops] == ["parl"] and chain.flags == []
+    assert path.standing == chain.standing == "formal" and not chain.soft_oversight_only
+    assert "reaches the top through formal lines" in chain.explanation
+
+
+def test_a_chain_through_soft_oversight_only_is_flagged_not_counted_formal() -> None:
+    g = graph({"lead": "public_body", "board": "board", "parl": "parliament"}, ["act"],
+              ["lead LEADS act", "lead REPORTS_TO board~", "board REPORTS_TO parl~"])
+    chain = accountability_chain(g, "act")
+    assert chain.paths[0].ends == "top" and chain.paths[0].standing == "soft_only"
+    assert chain.standing == "soft_only" and chain.soft_oversight_only
+    assert codes(chain) == ["soft_oversight_only"] and "Board" in chain.flags[0].message
+    assert "only through soft oversight" in chain.explanation
+
+
+def test_one_formal_path_makes_the_start_formal() -> None:
+    g = graph({"lead": "public_body", "board": "board", "sg": "government", "parl": "parliament"},
+              [], ["lead REPORTS_TO board~", "board REPORTS_TO parl~", "lead ACCOUNTABLE_TO sg",
+                   "sg ACCOUNTABLE_TO parl"])
+    chain = accountability_chain(g, "lead")
+    assert sorted(p.standing for p in chain.paths) == ["formal", "soft_only"]
+    assert chain.standing == "formal" and "soft_oversight_only" not in codes(chain)
+
+
+def test_a_line_without_a_strength_counts_as_soft() -> None:
+    lead = Entity(id="lead", kind="body", type="board", name="Lead", scope="scottish_public_sector")
+    parl = Entity(id="parl", kind="body", type="parliament", name="Parl", scope="scottish_public_sector")
+    g = build_snapshot([lead, parl], [Relation(source="lead", type="REPORTS_TO", target="parl")])
+    assert accountability_chain(g, "lead").standing == "soft_only"
+
+
+def test_a_council_is_a_top_and_an_english_body_is_outside_scope() -> None:
+    g = graph({"cttee": "committee", "council": "local_authority", "ofsted": "public_body"}, [],
+              ["cttee PART_OF council"], ofsted={"scope": "england"})
+    assert accountability_chain(g, "cttee").standing == "formal"
+    outside = accountability_chain(g, "ofsted")
+    assert outside.paths[0].ends == "outside_scope" and outside.standing == "outside_scope"
+    assert codes(outside) == []  # not asked to answer upwards, so not a broken chain
+
+
+def test_facilitation_is_walked_from_the_group_to_the_convener() -> None:
+    g = graph({"group": "group", "sg": "government", "parl": "parliament"}, [],
+              ["sg FACILITATES group~", "sg ACCOUNTABLE_TO parl"])
+    [path] = accountability_chain(g, "group").paths
+    assert [h.reads for h in path.hops] == ["is facilitated by", "is accountable to"]
+    assert path.standing == "soft_only"
+
+
+def test_a_primary_lead_is_a_single_owner() -> None:
+    g = graph({"a": "board", "b": "board", "p": "parliament"}, ["act"],
+              ["a LEADS act*", "b LEADS act", "a REPORTS_TO p", "b REPORTS_TO p"])
+    chain = accountability_chain(g, "act")
+    assert "shared_lead" not in codes(chain)
+    assert [(s.body.id, s.rank) for s in chain.starts] == [("a", "primary"), ("b", None)]
 
 
 def test_no_lead() -> None:
@@ -99,9 +159,14 @@ def test_inferred_hop() -> None:
 
 
 def test_part_of_counts_as_upward() -> None:
-    g = graph({"dir": "directorate", "sg": "government", "fm": "ministerial_post"}, [],
-              ["dir PART_OF sg", "sg ACCOUNTABLE_TO fm"])
+    g = graph({"dir": "directorate", "sg": "government", "parl": "parliament"}, [],
+              ["dir PART_OF sg", "sg ACCOUNTABLE_TO parl"])
     assert accountability_chain(g, "dir").paths[0].ends == "top"
+
+
+def test_a_minister_with_no_line_up_is_not_the_top() -> None:
+    chain = accountability_chain(graph({"fm": "ministerial_post"}, [], []), "fm")
+    assert chain.standing == "broken" and codes(chain) == ["broken_chain"]
 
 
 def test_resolve_by_alias_punctuation_and_ambiguity() -> None:

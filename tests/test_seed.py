@@ -18,6 +18,7 @@ entities:
   - id: good-board
     kind: body
     type: board
+    scope: scottish_public_sector
     name: Good Board
   - id: bad-kind
     kind: boddy
@@ -37,6 +38,9 @@ relations:
     type: ADVISES
     target: scottish-government
     confidence: inferred
+  - source: good-board
+    type: ACCOUNTABLE_TO
+    target: scottish-government
 """
 
 
@@ -52,18 +56,20 @@ def test_every_problem_is_reported_with_file_line_and_field(broken_seed: Path) -
     with pytest.raises(SeedValidationError) as caught:
         read_seed(broken_seed, display_root=broken_seed.parent)
     messages = [str(p) for p in caught.value.problems]
-    assert "seed/zz_broken.yaml:7: entities[1].kind: 'boddy' is not a node kind; did you mean body?" \
+    assert "seed/zz_broken.yaml:8: entities[1].kind: 'boddy' is not a node kind; did you mean body?" \
         in messages
-    assert any(m.startswith("seed/zz_broken.yaml:9: entities[2].id: String should match pattern")
+    assert any(m.startswith("seed/zz_broken.yaml:10: entities[2].id: String should match pattern")
                for m in messages)
-    assert ("seed/zz_broken.yaml:11: entities[2].type: 'bord' is not a body type; "
+    assert ("seed/zz_broken.yaml:12: entities[2].type: 'bord' is not a body type; "
             "did you mean board?") in messages
-    assert ("seed/zz_broken.yaml:15: relations[0].type: 'REPORT_TO' is not a relationship type; "
+    assert ("seed/zz_broken.yaml:16: relations[0].type: 'REPORT_TO' is not a relationship type; "
             "did you mean REPORTS_TO?") in messages
-    assert ("seed/zz_broken.yaml:17: good-board|LEADS|missing-action.target: "
+    assert ("seed/zz_broken.yaml:18: good-board|LEADS|missing-action.target: "
             "refers to missing entity id 'missing-action'") in messages
-    assert any("inferred relation needs a note" in m and ":20:" in m for m in messages), messages
-    assert len(messages) == 6
+    assert any("inferred relation needs a note" in m and ":21:" in m for m in messages), messages
+    assert ("seed/zz_broken.yaml:25: relations[3].strength: ACCOUNTABLE_TO is a line of "
+            "accountability; say whether it is formal") in " ".join(messages)
+    assert len(messages) == 7
 
 
 def test_nothing_is_loaded_from_a_broken_seed(broken_seed: Path, tmp_path: Path,

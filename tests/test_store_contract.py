@@ -28,8 +28,8 @@ def test_load_then_read_back_everything(loaded_store: GraphStore, tiny_dataset: 
     assert sorted(exported.relations, key=lambda r: r.key) == sorted(
         tiny_dataset.relations, key=lambda r: r.key)
     counts = loaded_store.counts()
-    assert counts.entities == 7 and counts.relations == 4
-    assert counts.by_kind == {"body": 6, "legislation": 1}
+    assert counts.entities == 8 and counts.relations == 5
+    assert counts.by_kind == {"body": 7, "legislation": 1}
 
 
 def test_loading_twice_is_idempotent(loaded_store: GraphStore, tiny_dataset: Dataset) -> None:
@@ -37,7 +37,7 @@ def test_loading_twice_is_idempotent(loaded_store: GraphStore, tiny_dataset: Dat
     loaded_store.write(ChangeSet(upsert_entities=tiny_dataset.entities,
                                  upsert_relations=tiny_dataset.relations))
     assert export_dataset(loaded_store) == before
-    assert loaded_store.counts().relations == 4
+    assert loaded_store.counts().relations == 5
 
 
 def test_revision_moves_on_every_write(store: GraphStore) -> None:
@@ -81,8 +81,10 @@ def test_relations_filter(loaded_store: GraphStore) -> None:
 
 
 def test_relation_attributes_round_trip(loaded_store: GraphStore) -> None:
-    [inferred] = loaded_store.relations(type="ACCOUNTABLE_TO")
-    assert inferred.confidence == "inferred" and inferred.note
+    [inferred] = loaded_store.relations(type="ACCOUNTABLE_TO", source="the-promise-scotland")
+    assert inferred.confidence == "inferred" and inferred.note and inferred.strength == "formal"
+    [reference] = loaded_store.relations(type="ACCOUNTABLE_TO", source="scottish-government")
+    assert reference.is_reference_only and reference.sources[0].url.startswith("https://")
     [dated] = loaded_store.relations(type="REPORTS_TO")
     assert str(dated.valid_from) == "2023-04-01"
     assert dated.sources[0].excerpt == "reports directly to the First Minister."
@@ -98,7 +100,7 @@ def test_delete_entity_takes_its_relations(loaded_store: GraphStore) -> None:
 def test_delete_relation_by_key(loaded_store: GraphStore) -> None:
     loaded_store.write(ChangeSet(delete_relations=["scottish-government|FUNDS|the-promise-scotland"]))
     assert loaded_store.relations(type="FUNDS") == []
-    assert loaded_store.counts().relations == 3
+    assert loaded_store.counts().relations == 4
 
 
 def test_failed_write_leaves_previous_graph(loaded_store: GraphStore) -> None:
@@ -125,7 +127,7 @@ def test_snapshot_is_cached_until_a_write(loaded_store: GraphStore) -> None:
 def test_snapshot_shape(loaded_store: GraphStore) -> None:
     graph = loaded_store.snapshot()
     assert isinstance(graph, nx.MultiDiGraph)
-    assert graph.number_of_nodes() == 7 and graph.number_of_edges() == 4
+    assert graph.number_of_nodes() == 8 and graph.number_of_edges() == 5
     assert graph.has_edge("scottish-government", "the-promise-scotland", key="FUNDS")
     assert graph.nodes["the-promise-scotland"]["entity"].name == "The Promise Scotland"
 

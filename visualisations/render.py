@@ -176,7 +176,7 @@ def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
                      font={"color": "#212121" if lit else "#bdbdbd"}, kind=str(entity.kind),
                      **extra)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        style = edge_style(key)
+        style = edge_style(data["relation"])
         lit = highlight_edges is None or (u, v, key) in highlight_edges
         net.add_edge(u, v, title=edge_tooltip(data["relation"], graph), label="",
                      color=style.colour if lit else FADED, dashes=style.dashes,

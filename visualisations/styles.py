@@ -1,11 +1,12 @@
-"""How the map looks: colour and shape by entity kind (and body type), line style by
-relationship type. One table each, so the legend and the render never disagree."""
+"""How the map looks: colour and shape by entity kind (and body type); lines of
+accountability by their strength, other lines by their family in the vocabulary's table.
+One table each, so the legend and the render never disagree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from govmap.model import Entity, RelType
+from govmap.model import RELATIONSHIPS, Entity, Relation, Strength
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class NodeStyle:
 @dataclass(frozen=True)
 class EdgeStyle:
     colour: str
-    dashes: bool
+    dashes: bool | list[int]  # vis-network: true for dashed, or a dash pattern
     width: float
 
 
@@ -52,21 +53,26 @@ KIND_STYLES: dict[str, NodeStyle] = {
 }
 _GROUP_OF_TYPE = {t: group for group, types in BODY_GROUPS.items() for t in types}
 
-ACCOUNTABILITY = ("REPORTS_TO", "ACCOUNTABLE_TO", "PART_OF", "HOLDS_TO_ACCOUNT")
-OVERSIGHT = ("OVERSEES", "SCRUTINISES", "MONITORS", "ESCALATES_TO")
-LEADERSHIP = ("LEADS", "CHAIRS", "RESPONSIBLE_FOR")
+FORMAL_LINE = EdgeStyle("#1a237e", False, 2.8)
+SOFT_LINE = EdgeStyle("#8e24aa", True, 2.2)
+REFERENCE_LINE = EdgeStyle("#5c6bc0", [2, 4], 2.0)  # background layer: a citation, not a document
+FAMILY_STYLES: dict[str, EdgeStyle] = {
+    "oversight": EdgeStyle("#6a1b9a", True, 1.6),
+    "leadership": EdgeStyle("#c62828", False, 1.8),
+    "link": EdgeStyle("#bdbdbd", True, 1.0),
+}
+OTHER_LINE = EdgeStyle("#78909c", True, 1.0)
 
 
-def edge_style(rel_type: str) -> EdgeStyle:
-    if rel_type in ACCOUNTABILITY:
-        return EdgeStyle("#1a237e", False, 2.5)
-    if rel_type in OVERSIGHT:
-        return EdgeStyle("#6a1b9a", True, 1.8)
-    if rel_type in LEADERSHIP:
-        return EdgeStyle("#c62828", False, 1.8)
-    if rel_type == "LINKS_TO":
-        return EdgeStyle("#bdbdbd", True, 1.0)
-    return EdgeStyle("#78909c", True, 1.0)
+def edge_style(relation: Relation) -> EdgeStyle:
+    """Lines of accountability by strength (formal solid, soft dashed, reference dotted);
+    every other line by its family in the vocabulary's table."""
+    rule = RELATIONSHIPS[relation.type]
+    if rule.upward:
+        if relation.is_reference_only:
+            return REFERENCE_LINE
+        return FORMAL_LINE if relation.strength == Strength.FORMAL else SOFT_LINE
+    return FAMILY_STYLES.get(rule.family, OTHER_LINE)
 
 
 def node_style(entity: Entity) -> NodeStyle:
@@ -76,11 +82,12 @@ def node_style(entity: Entity) -> NodeStyle:
 
 
 EDGE_LEGEND = [
-    ("Accountability (reports to, accountable to, part of, held to account by)",
-     edge_style("REPORTS_TO")),
-    ("Oversight and scrutiny", edge_style("OVERSEES")),
-    ("Leads, chairs, responsible for", edge_style("LEADS")),
-    ("Links between actions", edge_style("LINKS_TO")),
-    ("Other (funds, supports, contributes to…)", edge_style(str(RelType.FUNDS))),
+    ("Formal accountability (a duty to answer, with consequences)", FORMAL_LINE),
+    ("Soft oversight (monitoring or convening, no power to compel)", SOFT_LINE),
+    ("Formal line from the reference layer (a statute or official page)", REFERENCE_LINE),
+    ("Oversight, scrutiny, monitoring", FAMILY_STYLES["oversight"]),
+    ("Leads, chairs, responsible for", FAMILY_STYLES["leadership"]),
+    ("Links between actions", FAMILY_STYLES["link"]),
+    ("Other (funds, supports, contributes to…)", OTHER_LINE),
 ]
 NODE_LEGEND = [*BODY_STYLES.values(), *KIND_STYLES.values()]

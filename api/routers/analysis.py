@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from govmap.analysis.metrics import Metrics, structure_metrics
-from govmap.api.deps import Limit, Offset, StoreDep
+from govmap.api.deps import GraphDep, Limit, Offset
 from govmap.api.schemas import ErrorOut, Page
 from govmap.errors import InvalidRequestError
 from govmap.model import not_one_of
@@ -34,23 +34,25 @@ AsAt = Annotated[dt.date | None, Query(description="See only what is valid on th
 @router.get("/accountability", response_model=AccountabilityChain,
             responses={404: {"model": ErrorOut}}, summary="Who is accountable for X")
 def accountability(
-    store: StoreDep,
+    graph: GraphDep,
     subject: Annotated[str, Query(alias="for", min_length=1, max_length=200,
                                   description="An action or body: id, name or alias",
                                   examples=["Advocacy", "CHS", "the-promise-scotland"])],
     as_at: AsAt = None,
 ) -> AccountabilityChain:
-    """The leads of an action (or the body itself), every path up to the top with the
-    relation and evidence of each hop, and flags: no_lead, broken_chain, circular,
-    several_principals, shared_lead, ends, inferred_hop.
+    """The leads of an action (or the body itself) and every path up to the top, each hop
+    with its relation, strength (formal or soft) and evidence; the standing of each lead
+    and of the whole (formal / soft_only / outside_scope / broken); and flags: no_lead,
+    broken_chain, soft_oversight_only, circular, several_principals, shared_lead, ends,
+    inferred_hop.
 
-    Upward hops: REPORTS_TO, ACCOUNTABLE_TO and PART_OF followed forwards, and
-    HOLDS_TO_ACCOUNT followed backwards (the holder is above). Unknown or ambiguous
-    names give 404 with candidates.
+    The top is the Scottish Parliament or an elected council. `evidence=documents`
+    leaves out the reference layer (statutory lines the documents take for granted).
+    Unknown or ambiguous names give 404 with candidates.
 
-    Example: `GET /accountability?for=Advocacy`
+    Example: `GET /accountability?for=Advocacy&evidence=documents`
     """
-    return accountability_chain(store.snapshot(), subject, day=as_at)
+    return accountability_chain(graph, subject, day=as_at)
 
 
 class OverlapPage(Page):
@@ -61,7 +63,7 @@ class OverlapPage(Page):
 
 @router.get("/analysis/duplication", response_model=OverlapPage, summary="Overlapping bodies")
 def duplication_pairs(
-    store: StoreDep,
+    graph: GraphDep,
     min_score: Annotated[float, Query(ge=0, le=1, description="Lowest weighted overlap score")] = 0.3,
     entity: Annotated[str | None, Query(max_length=120, description="Only pairs with this id")] = None,
     as_at: AsAt = None, limit: Limit = 50, offset: Offset = 0,
@@ -72,7 +74,7 @@ def duplication_pairs(
 
     Example: `GET /analysis/duplication?min_score=0.5`
     """
-    found = duplication(store.snapshot(), min_score=min_score, day=as_at)
+    found = duplication(graph, min_score=min_score, day=as_at)
     pairs = [p for p in found.pairs if entity is None or entity in (p.a.id, p.b.id)]
     return OverlapPage(total=len(pairs), limit=limit, offset=offset, min_score=min_score,
                        clusters=found.clusters, items=pairs[offset:offset + limit])
@@ -85,7 +87,7 @@ class GapPage(Page):
 
 @router.get("/analysis/gaps", response_model=GapPage, summary="Gaps, most severe first")
 def gap_list(
-    store: StoreDep,
+    graph: GraphDep,
     severity: Annotated[Severity | None, Query(description="high, medium or low")] = None,
     kind: Annotated[str | None, Query(description=f"Gap code: {', '.join(GAP_CODES)}")] = None,
     entity: Annotated[str | None, Query(max_length=120, description="Only gaps of this id")] = None,
@@ -99,7 +101,7 @@ def gap_list(
     """
     if kind is not None and kind not in GAP_CODES:
         raise InvalidRequestError(not_one_of(kind, list(GAP_CODES), "a gap kind"))
-    found = [g for g in gaps(store.snapshot(), severity=severity, code=kind, day=as_at)
+    found = [g for g in gaps(graph, severity=severity, code=kind, day=as_at)
              if entity is None or g.entity.id == entity]
     return GapPage(total=len(found), limit=limit, offset=offset,
                    by_code=dict(Counter(g.code for g in found)), items=found[offset:offset + limit])
@@ -117,14 +119,14 @@ class ChainFlagsPage(Page):
 
 
 @router.get("/analysis/chains", response_model=ChainFlagsPage, summary="Chain flags, whole graph")
-def chain_flags(store: StoreDep, as_at: AsAt = None, limit: Limit = 100,
+def chain_flags(graph: GraphDep, as_at: AsAt = None, limit: Limit = 100,
                 offset: Offset = 0) -> ChainFlagsPage:
     """The accountability chain of every action and body, reduced to those with flags.
 
     Example: `GET /analysis/chains?limit=20`
     """
     flagged = [FlaggedChain(subject=c.subject, flags=c.flags)
-               for c in all_chains(store.snapshot(), day=as_at) if c.flags]
+               for c in all_chains(graph, day=as_at) if c.flags]
     counts = Counter(f.code for c in flagged for f in c.flags)
     return ChainFlagsPage(total=len(flagged), limit=limit, offset=offset,
                           upward_types=sorted(UPWARD_TYPES), by_flag=dict(counts),
@@ -132,10 +134,10 @@ def chain_flags(store: StoreDep, as_at: AsAt = None, limit: Limit = 100,
 
 
 @router.get("/analysis/metrics", response_model=Metrics, summary="Structure metrics")
-def metrics(store: StoreDep, as_at: AsAt = None) -> Metrics:
+def metrics(graph: GraphDep, as_at: AsAt = None) -> Metrics:
     """Betweenness and load on the accountability graph, many masters, reporting
     burden, degree by relationship type, components, depth to the top, longest chains.
 
     Example: `GET /analysis/metrics`
     """
-    return structure_metrics(store.snapshot(), day=as_at)
+    return structure_metrics(graph, day=as_at)

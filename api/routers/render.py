@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from govmap.api.deps import StoreDep
+from govmap.api.deps import GraphDep
 from govmap.errors import NotFoundError
 from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
@@ -43,7 +43,7 @@ def _own_asset(name: str) -> str:
 
 
 def map_filter(
-    store: StoreDep,
+    graph: GraphDep,
     kind: Annotated[list[NodeKind] | None, Query(description="Entity kinds to keep")] = None,
     type: Annotated[list[str] | None, Query(description="Body types to keep")] = None,
     priority: Annotated[list[str] | None, Query(description="Priority area ids (actions)")] = None,
@@ -53,7 +53,7 @@ def map_filter(
     depth: Annotated[int, Query(ge=1, le=5, description="Hops around the focus")] = 1,
     as_at: Annotated[dt.date | None, Query(description="Valid on this day")] = None,
 ) -> MapFilter:
-    focus_id = resolve(store.snapshot(), focus).id if focus else None
+    focus_id = resolve(graph, focus).id if focus else None
     return MapFilter(kinds=frozenset(k.value for k in kind or ()), body_types=frozenset(type or ()),
                      priority_areas=frozenset(priority or ()),
                      rel_types=frozenset(r.value for r in rel or ()),
@@ -87,29 +87,29 @@ def asset(name: str) -> Response:
 
 
 @router.get("/render/graph.json", summary="Map data for the explorer")
-def graph_json(store: StoreDep, keep: MapFilterDep) -> dict[str, Any]:
+def graph_json(graph: GraphDep, keep: MapFilterDep) -> dict[str, Any]:
     """vis-network nodes, edges and options for a filtered map.
 
     Example: `GET /render/graph.json?kind=body&kind=action`
     """
-    return {**network_data(filtered_graph(store.snapshot(), keep)), "legend": legend(),
+    return {**network_data(filtered_graph(graph, keep)), "legend": legend(),
             "body_types": [t.value for t in BodyType]}
 
 
 @router.get("/render/map.html", response_class=HTMLResponse, summary="A standalone map")
-def map_html(store: StoreDep, keep: MapFilterDep) -> HTMLResponse:
+def map_html(graph: GraphDep, keep: MapFilterDep) -> HTMLResponse:
     """The whole map, or filtered by kind, type, priority area, relation type, status,
     or a focus and depth; vis-network is embedded, so the file works offline.
 
     Example: `GET /render/map.html?focus=The Promise Scotland&depth=2`
     """
-    return HTMLResponse(map_page(store.snapshot(), keep).html())
+    return HTMLResponse(map_page(graph, keep).html())
 
 
 @router.get("/render/accountability.html", response_class=HTMLResponse,
             summary="An accountability chain, highlighted")
 def accountability_html(
-    store: StoreDep,
+    graph: GraphDep,
     subject: Annotated[str, Query(alias="for", min_length=1, max_length=200,
                                   description="An action or body: id, name or alias")],
 ) -> HTMLResponse:
@@ -117,19 +117,17 @@ def accountability_html(
 
     Example: `GET /render/accountability.html?for=Advocacy`
     """
-    graph = store.snapshot()
     return HTMLResponse(accountability_page(graph, accountability_chain(graph, subject)).html())
 
 
 @router.get("/render/duplication.html", response_class=HTMLResponse,
             summary="Overlapping bodies")
 def duplication_html(
-    store: StoreDep,
+    graph: GraphDep,
     min_score: Annotated[float, Query(ge=0, le=1, description="Lowest overlap score")] = 0.3,
 ) -> HTMLResponse:
     """Overlapping pairs joined by their score, with what they share.
 
     Example: `GET /render/duplication.html?min_score=0.5`
     """
-    graph = store.snapshot()
     return HTMLResponse(duplication_page(graph, duplication(graph, min_score=min_score)).html())

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from govmap.analysis.whatif import Scenario, ScenarioDiff, what_if
-from govmap.api.deps import StoreDep
+from govmap.api.deps import GraphDep
 from govmap.api.schemas import ErrorOut
 from govmap.reports import build_report, render_report, report_format
 
@@ -30,32 +30,30 @@ def _download(content: bytes, name: str, scenario: bool) -> Response:
 
 @router.get("/reports/streamlining", summary="The streamlining report",
             responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}})
-def streamlining_report(store: StoreDep, format: Format = "html") -> Response:
+def streamlining_report(graph: GraphDep, format: Format = "html") -> Response:
     """Recommendations by priority, each with its rule, rationale, findings and
     evidence; figures; a chart of gaps by priority area; a picture of the landscape.
 
     Example: `GET /reports/streamlining?format=pdf`
     """
-    graph = store.snapshot()
     return _download(render_report(build_report(graph), graph, format), format, False)
 
 
 @router.post("/reports/streamlining", summary="The report for a what-if scenario",
              responses={422: {"model": ErrorOut}})
-def scenario_report(store: StoreDep, scenario: Annotated[Scenario, Body(
+def scenario_report(graph: GraphDep, scenario: Annotated[Scenario, Body(
         examples=[SCENARIO_EXAMPLE])], format: Format = "html") -> Response:
     """The report after applying `scenario` to a copy of the graph, with the diff
     (before/after) at the top. The store is not changed.
 
     Example: `POST /reports/streamlining?format=md` with a scenario body
     """
-    graph = store.snapshot()
     return _download(render_report(build_report(graph, scenario), graph, format), format, True)
 
 
 @router.post("/scenarios", response_model=ScenarioDiff, responses={422: {"model": ErrorOut}},
              summary="What if a body is abolished, merged or re-parented")
-def run_scenario(store: StoreDep, scenario: Annotated[Scenario, Body(
+def run_scenario(graph: GraphDep, scenario: Annotated[Scenario, Body(
         examples=[SCENARIO_EXAMPLE])]) -> ScenarioDiff:
     """Apply operations (abolish, merge, reparent, add_relation, remove_relation) to a
     copy of the graph and return what changes: chains that break or heal, gaps opened
@@ -64,4 +62,4 @@ def run_scenario(store: StoreDep, scenario: Annotated[Scenario, Body(
 
     Example: `POST /scenarios` with `{"name": "…", "operations": [{"op": "abolish", "body": "…"}]}`
     """
-    return what_if(store.snapshot(), scenario)
+    return what_if(graph, scenario)

@@ -37,8 +37,8 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.model import AssessmentStatus, NodeKind, Source
-from govmap.queries.accountability import accountability_chain, leads_of
+from govmap.model import AssessmentStatus, NodeKind, RelType, Source, meaning
+from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import EntityRef, Evidence, entity
 from govmap.queries.duplication import Overlap, duplication
 from govmap.queries.gaps import Gap, gaps
@@ -132,9 +132,9 @@ def from_gap(gap: Gap, graph: nx.MultiDiGraph) -> Recommendation | None:
                     [gap.entity], f"{gap.message}. Statutory duties need someone who checks "
                     "they are met.", [finding])
     if gap.code == "body_no_accountability" and gap.severity == "medium":
-        led = [v for _, v, k in graph.out_edges(subject.id, keys=True) if k == "LEADS"]
+        led = [v for _, v, k in graph.out_edges(subject.id, keys=True) if k == RelType.LEADS]
         holds = [d["relation"] for _, _, k, d in graph.out_edges(subject.id, keys=True, data=True)
-                 if k in ("LEADS", "OVERSEES", "SCRUTINISES", "MONITORS")]
+                 if meaning(k).family in ("leadership", "oversight")]
         if not holds:
             return None
         finding = finding.model_copy(update={"evidence": [Evidence.of(r) for r in holds]})
@@ -149,9 +149,9 @@ def from_chains(graph: nx.MultiDiGraph) -> list[Recommendation]:
     found: list[Recommendation] = []
     for node in sorted(graph):
         subject = entity(graph, node)
-        if subject.kind == NodeKind.ACTION and len(leads_of(graph, node)) > 1:
-            chain = accountability_chain(graph, node)
-            flag = next(f for f in chain.flags if f.code == "shared_lead")
+        chain = accountability_chain(graph, node) if subject.kind == NodeKind.ACTION else None
+        flag = next((f for f in chain.flags if f.code == "shared_lead"), None) if chain else None
+        if chain and flag:
             not_sufficient = subject.status in (AssessmentStatus.UNDERWAY_NOT_SUFFICIENT,
                                                 AssessmentStatus.LITTLE_OR_NO_WORK)
             found.append(_rec(
@@ -177,7 +177,7 @@ def from_chains(graph: nx.MultiDiGraph) -> list[Recommendation]:
 
 
 def leads_of_any(graph: nx.MultiDiGraph, node: str) -> bool:
-    return any(k == "LEADS" for _, _, k in graph.out_edges(node, keys=True))
+    return any(k == RelType.LEADS for _, _, k in graph.out_edges(node, keys=True))
 
 
 def recommendations(graph: nx.MultiDiGraph) -> list[Recommendation]:

@@ -24,11 +24,20 @@ from pydantic import BaseModel, Field
 
 from govmap.analysis.metrics import structure_metrics
 from govmap.errors import InvalidRequestError
-from govmap.model import Confidence, EntityId, NodeKind, Rel, Relation, RelType, Strict
+from govmap.model import (
+    RESPONSIBILITY_TYPES,
+    Confidence,
+    EntityId,
+    NodeKind,
+    Rel,
+    Relation,
+    RelType,
+    Strict,
+)
 from govmap.queries.accountability import accountability_chain, upward_hops
 from govmap.queries.common import EntityRef, Evidence, entity
 from govmap.queries.duplication import duplication
-from govmap.queries.gaps import RESPONSIBILITIES, gaps
+from govmap.queries.gaps import gaps
 from govmap.snapshot import build_snapshot
 
 
@@ -231,7 +240,7 @@ def what_if(graph: nx.MultiDiGraph, scenario: Scenario) -> ScenarioDiff:
     orphaned = [OrphanedResponsibility(holder=EntityRef.of(entity(graph, r.source)), type=str(r.type),
                                        target=EntityRef.of(entity(graph, r.target)),
                                        evidence=Evidence.of(r))
-                for r in dropped if str(r.type) in RESPONSIBILITIES and r.target in after]
+                for r in dropped if str(r.type) in RESPONSIBILITY_TYPES and r.target in after]
     diff = ScenarioDiff(
         scenario=scenario, chains=changes,
         gaps_opened=sorted(gaps_after - gaps_before), gaps_closed=sorted(gaps_before - gaps_after),

@@ -23,7 +23,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ClientError, ConstraintError
 
 from govmap.errors import StoreWriteError
-from govmap.model import Entity, Relation, RelType
+from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
 from govmap.stores.base import ChangeSet, StoreCounts
@@ -39,6 +39,14 @@ def relation_upsert_statement(rel_type: str) -> str:
     """The upsert statement for one relationship type of the closed vocabulary."""
     checked = RelType(rel_type)  # raises ValueError for anything outside the vocabulary
     return cypher("relations_upsert").replace("{rel_type}", checked.value)
+
+
+def upward_paths_statement() -> tuple[str, list[str]]:
+    """The push-down walk, its relationship types taken from the vocabulary's upward
+    column (each checked against the closed vocabulary), and the types walked backwards."""
+    upward = sorted(RelType(t).value for t, m in RELATIONSHIPS.items() if m.upward)
+    backward = sorted(RelType(t).value for t, m in RELATIONSHIPS.items() if m.upward == "backward")
+    return cypher("accountability_paths").replace("{upward_types}", "|".join(upward)), backward
 
 
 class Neo4jStore:
@@ -153,12 +161,17 @@ class Neo4jStore:
     def upward_paths(self, start: str) -> list[tuple[list[str], list[str]]]:
         """Every path up from `start`, pushed down to Cypher: (entity ids, relation keys).
 
-        "Up" has the meaning of `govmap.queries.accountability` (REPORTS_TO,
-        ACCOUNTABLE_TO, PART_OF forwards; HOLDS_TO_ACCOUNT backwards), to 12 hops. Every
-        prefix of a path is itself a path; a contract test checks the answer against the
-        NetworkX chain.
+        "Up" has the meaning of `govmap.queries.accountability`, read from the
+        vocabulary's upward column, to 12 hops. Every prefix of a path is itself a path; a
+        contract test checks the answer against the NetworkX chain.
         """
-        return [(r["ids"], r["hops"]) for r in self._read("accountability_paths", start=start)]
+        statement, backward = upward_paths_statement()
+
+        def work(tx: ManagedTransaction) -> list[tuple[list[str], list[str]]]:
+            return [(r["ids"], r["hops"]) for r in tx.run(statement, start=start, backward=backward)]
+
+        with self._driver.session(database=self.database) as session:
+            return session.execute_read(work)
 
     def close(self) -> None:
         self._driver.close()

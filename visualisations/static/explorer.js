@@ -80,7 +80,7 @@ function drawLegend(legend) {
   });
   for (const item of legend.edges) {
     const row = el("li", item.label);
-    row.prepend(el("span", null, { class: "line", style: `border-top: 3px ${item.dashes ? "dashed" : "solid"} ${item.colour}` }));
+    row.prepend(el("span", null, { class: "line", style: `border-top: 3px ${item.dashes === true ? "dashed" : item.dashes ? "dotted" : "solid"} ${item.colour}` }));
     items.push(row);
   }
   box.replaceChildren(el("summary", "Legend"), el("ul"));
