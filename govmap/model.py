@@ -186,11 +186,16 @@ class Source(Record):
         return self.kind == SourceKind.REFERENCE
 
     @property
-    def label(self) -> str:
-        """One line naming the evidence: the quoted excerpt and its document, or the citation."""
+    def text(self) -> str:
+        """What the evidence says: the excerpt quoted, or the citation of a reference."""
+        return f"{self.citation} [reference]" if self.is_reference else f"“{self.excerpt}”"
+
+    @property
+    def origin(self) -> str:
+        """Where to find it: the document and locator, or the reference's URL."""
         if self.is_reference:
-            return f"{self.citation} ({self.url}) [reference]"
-        return f"“{self.excerpt}” — {self.document}"
+            return str(self.url)
+        return f"{self.document}, {self.locator}" if self.locator else str(self.document)
 
 
 class Fact(Record):

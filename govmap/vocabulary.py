@@ -87,6 +87,8 @@ class RelType(StrEnum):
     AUTHORED = "AUTHORED"
     FACILITATES = "FACILITATES"
     INFORMS = "INFORMS"
+    PARTY_TO = "PARTY_TO"
+    WORKS_WITH = "WORKS_WITH"
 
 
 Family = Literal["accountability", "structure", "oversight", "leadership", "membership",
@@ -187,6 +189,13 @@ RELATIONSHIPS: dict[RelType, RelMeaning] = {
         frozenset({"body", "plan"}), _WORK, responsibility=True),
     RelType.ADVISES: RelMeaning(
         "advises", "is advised by", "contribution", "A gives advice to B.", _BODY, _BODY),
+    RelType.WORKS_WITH: RelMeaning(
+        "works with", "works with", "contribution",
+        "A and B work jointly as equals (\"strengthens the relationship between\"); "
+        "recorded once, either way round.", _BODY, _BODY),
+    RelType.PARTY_TO: RelMeaning(
+        "is a party to", "has as a party", "membership",
+        "A is a party to agreement B.", _BODY, frozenset({"plan"})),
     RelType.FUNDS: RelMeaning(
         "funds", "is funded by", "funding", "A provides money to B.", _BODY, _BODY,
         responsibility=True),
@@ -272,8 +281,10 @@ class Strength(StrEnum):
 
     *formal*: a statutory or constitutional duty to answer, with consequences (a body
     answering to ministers, ministers to the Parliament, a directorate part of the
-    government). *soft*: monitoring and reporting publicly with no power to compel (the
-    Oversight Board, by its own description), or convening a group without direction.
+    government, a team within its organisation). *soft*: monitoring and reporting publicly
+    on progress, with no power to compel given anywhere in the sources (the Oversight
+    Board "reports on whether the work is being done"), or convening a group without a
+    power of direction.
     """
 
     FORMAL = "formal"

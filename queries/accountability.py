@@ -14,8 +14,9 @@ Formal and soft
 Every upward line carries a `strength` in the data: *formal* (a statutory or
 constitutional duty to answer, with consequences: a body to ministers, ministers to
 the Parliament, a directorate as part of the government) or *soft* (monitoring and
-reporting publicly with no power to compel, as The Promise Oversight Board describes
-its own role, or convening a group). A line without a strength counts as soft: a chain
+reporting publicly on progress with no power to compel given in any source, as The
+Promise Oversight Board "reports on whether the work is being done", or convening a
+group). A line without a strength counts as soft: a chain
 is called formal only when every hop says so.
 
 The top and the standing
@@ -306,7 +307,7 @@ def chain_flags(graph: nx.MultiDiGraph, subject: Entity, lead_edges: list[tuple[
                 "circular accountability: " + " -> ".join(loop))))
     for node in _bodies_on(paths):
         principals = sorted({upper for upper, _ in upward_hops(graph, node)})
-        if len(principals) > 1:
+        if len(principals) > 1 and not is_top(graph, node):
             flags.append(Flag(code="several_principals", entities=[node, *principals], message=(
                 f"{entity(graph, node).name} answers to {len(principals)} bodies: "
                 + ", ".join(entity(graph, p).name for p in principals))))

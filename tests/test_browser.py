@@ -99,6 +99,9 @@ def test_search_focuses_the_oversight_board(watched: Watched, base_url: str) -> 
     assert "selected=promise-oversight-board" in watched.page.url
     assert watched.page.evaluate("govmapNetwork.getSelectedNodes()") == ["promise-oversight-board"]
     assert "reports to" in (watched.page.text_content("#chain") or "")
+    assert "(soft" in (watched.page.text_content("#chain") or "")
+    assert (watched.page.text_content("#chain-standing") or "").endswith(
+        "reaches the top only through soft oversight")
     watched.page.screenshot(path=str(ARTIFACTS / "explorer-oversight-board.png"))
     watched.clean()
 
@@ -117,6 +120,8 @@ def test_clicking_an_action_shows_its_chain(watched: Watched, base_url: str) -> 
     assert (watched.page.text_content("#entity-name") or "") == "Advocacy"
     explanation = watched.page.text_content("#chain-explanation") or ""
     assert explanation.startswith("Advocacy is led by") and "Scottish Parliament" in explanation
+    assert (watched.page.text_content("#chain-standing") or "").startswith("Advocacy reaches the top")
+    assert len(watched.page.query_selector_all("#chain-leads li")) >= 2
     watched.clean()
 
 

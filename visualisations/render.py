@@ -26,7 +26,7 @@ from pyvis.network import Network
 
 from govmap.analysis.metrics import depth_to_top
 from govmap.errors import NotFoundError
-from govmap.model import Entity, Relation
+from govmap.model import RELATIONSHIPS, Entity, Relation, Source
 from govmap.queries.accountability import AccountabilityChain, upward_graph
 from govmap.queries.common import as_at
 from govmap.queries.duplication import DuplicationReport
@@ -83,9 +83,9 @@ def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
     return result
 
 
-def _sources_html(sources: list[Any]) -> str:
-    return "".join(f"<li><i>{html.escape(s.document)}</i> {html.escape(s.locator)}: "
-                   f"“{html.escape(s.excerpt)}”</li>" for s in sources[:3])
+def _sources_html(sources: list[Source]) -> str:
+    return "".join(f"<li><i>{html.escape(s.origin)}</i>: {html.escape(s.text)}</li>"
+                   for s in sources[:3])
 
 
 def node_tooltip(entity: Entity) -> str:
@@ -104,9 +104,11 @@ def node_tooltip(entity: Entity) -> str:
 def edge_tooltip(relation: Relation, graph: nx.MultiDiGraph) -> str:
     source = graph.nodes[relation.source]["entity"].name
     target = graph.nodes[relation.target]["entity"].name
-    reads = str(relation.type).replace("_", " ").lower()
+    reads = RELATIONSHIPS[relation.type].reads
+    strength = f" · {relation.strength} line" if relation.strength else ""
+    basis = " · reference layer" if relation.is_reference_only else ""
     parts = [f"<b>{html.escape(source)}</b> {reads} <b>{html.escape(target)}</b>",
-             f"confidence: {relation.confidence}"]
+             f"confidence: {relation.confidence}{strength}{basis}"]
     if relation.note:
         parts.append(f"note: {html.escape(relation.note)}")
     if relation.sources:

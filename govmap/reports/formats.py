@@ -58,9 +58,9 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
                 for ev in finding.evidence[:5]:
                     for source in ev.sources[:1]:
                         lines.append(f"- {ev.source} {ev.type} {ev.target} ({ev.confidence}): "
-                                     f"“{source.excerpt}” — {source.document}")
+                                     f"{source.text} — {source.origin}")
                 for source in finding.sources[:2]:
-                    lines.append(f"- “{source.excerpt}” — {source.document}")
+                    lines.append(f"- {source.text} — {source.origin}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -82,8 +82,8 @@ def to_csv(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
             "entities": ";".join(e.id for e in rec.entities), "rationale": rec.rationale,
             "findings": ";".join(f"{f.source}:{f.code}" for f in rec.findings),
             "evidence_count": rec.evidence_count,
-            "first_evidence": sources[0].excerpt if sources else "",
-            "first_evidence_document": sources[0].document if sources else "",
+            "first_evidence": sources[0].text if sources else "",
+            "first_evidence_document": sources[0].origin if sources else "",
         })
     return out.getvalue().encode("utf-8")
 

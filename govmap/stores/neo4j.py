@@ -41,12 +41,18 @@ def relation_upsert_statement(rel_type: str) -> str:
     return cypher("relations_upsert").replace("{rel_type}", checked.value)
 
 
-def upward_paths_statement() -> tuple[str, list[str]]:
-    """The push-down walk, its relationship types taken from the vocabulary's upward
-    column (each checked against the closed vocabulary), and the types walked backwards."""
-    upward = sorted(RelType(t).value for t, m in RELATIONSHIPS.items() if m.upward)
-    backward = sorted(RelType(t).value for t, m in RELATIONSHIPS.items() if m.upward == "backward")
-    return cypher("accountability_paths").replace("{upward_types}", "|".join(upward)), backward
+def upward_hop_statements() -> list[str]:
+    """The two one-level statements of the push-down walk (forwards, backwards), their
+    relationship types taken from the vocabulary's upward column, each checked against
+    the closed vocabulary before it is written into the Cypher text."""
+    statements = []
+    for direction in ("forward", "backward"):
+        types = sorted(RelType(t).value for t, m in RELATIONSHIPS.items() if m.upward == direction)
+        statements.append(cypher(f"upward_hops_{direction}").replace("{types}", "|".join(types)))
+    return statements
+
+
+MAX_UPWARD_DEPTH = 12
 
 
 class Neo4jStore:
@@ -159,19 +165,41 @@ class Neo4jStore:
             return session.execute_read(work)
 
     def upward_paths(self, start: str) -> list[tuple[list[str], list[str]]]:
-        """Every path up from `start`, pushed down to Cypher: (entity ids, relation keys).
-
-        "Up" has the meaning of `govmap.queries.accountability`, read from the
-        vocabulary's upward column, to 12 hops. Every prefix of a path is itself a path; a
-        contract test checks the answer against the NetworkX chain.
+        """Every path up from `start`, with its hops read from the database one level at a
+        time (a breadth-first walk of at most 12 levels, each level one query per
+        direction): (entity ids, relation keys). Every prefix of a path is itself a path;
+        a path may end on a body already on it (a cycle). "Up" has the meaning of
+        `govmap.queries.accountability`; a contract test checks the answer against the
+        NetworkX chain.
         """
-        statement, backward = upward_paths_statement()
+        statements = upward_hop_statements()
+        ups: dict[str, list[tuple[str, str]]] = {}
 
-        def work(tx: ManagedTransaction) -> list[tuple[list[str], list[str]]]:
-            return [(r["ids"], r["hops"]) for r in tx.run(statement, start=start, backward=backward)]
+        def work(tx: ManagedTransaction) -> None:
+            frontier, seen = {start}, set()
+            for _ in range(MAX_UPWARD_DEPTH):
+                level = sorted(frontier - seen)
+                if not level:
+                    return
+                seen.update(level)
+                frontier = set()
+                for statement in statements:
+                    for r in tx.run(statement, ids=level):
+                        ups.setdefault(r["lower"], []).append((r["upper"], r["key"]))
+                        frontier.add(r["upper"])
 
         with self._driver.session(database=self.database) as session:
-            return session.execute_read(work)
+            session.execute_read(work)
+        paths: list[tuple[list[str], list[str]]] = []
+
+        def walk(ids: list[str], keys: list[str]) -> None:
+            for upper, key in sorted(ups.get(ids[-1], [])):
+                paths.append(([*ids, upper], [*keys, key]))
+                if upper not in ids and len(keys) + 1 < MAX_UPWARD_DEPTH:
+                    walk([*ids, upper], [*keys, key])
+
+        walk([start], [])
+        return paths
 
     def close(self) -> None:
         self._driver.close()

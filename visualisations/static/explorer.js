@@ -122,11 +122,23 @@ function entityLink(ref) {
 
 function evidence(sources) {
   return sources.map((source) => {
+    if (source.kind === "reference") {
+      const cited = el("blockquote", source.citation, { class: "reference" });
+      cited.append(el("div", `reference layer · ${source.url}`, { class: "doc" }));
+      return cited;
+    }
     const quote = el("blockquote", `“${source.excerpt}”`);
     quote.append(el("div", `${source.document}${source.locator ? " · " + source.locator : ""}`, { class: "doc" }));
     return quote;
   });
 }
+
+const STANDING = {
+  formal: "reaches the top through formal lines",
+  soft_only: "reaches the top only through soft oversight",
+  outside_scope: "answers outside the Scottish public sector",
+  broken: "does not reach the top",
+};
 
 function details(detail) {
   const entity = detail.entity;
@@ -151,16 +163,29 @@ function details(detail) {
 }
 
 function chainSection(chain) {
-  const out = [el("h3", "Accountability chain"), el("p", chain.explanation, { id: "chain-explanation" })];
+  const out = [el("h3", "Accountability chain"),
+    el("p", `${chain.subject.name} ${STANDING[chain.standing]}`, { id: "chain-standing", class: `standing-${chain.standing}` }),
+    el("p", chain.explanation, { id: "chain-explanation" })];
+  if (chain.starts.length > 1) {
+    const leads = el("ul", null, { id: "chain-leads" });
+    for (const start of chain.starts) {
+      const item = el("li");
+      item.append(entityLink(start.body), `${start.rank === "primary" ? " (primary lead)" : ""}: ${STANDING[start.standing]}`);
+      leads.append(item);
+    }
+    out.push(leads);
+  }
   const list = el("ol", null, { id: "chain" });
   for (const path of chain.paths) {
-    const item = el("li");
+    const item = el("li", null, { class: `standing-${path.standing}` });
     item.append(entityLink(path.start));
     for (const hop of path.hops) {
       item.append(` ${hop.reads} `, entityLink(hop.upper));
-      if (hop.evidence.confidence === "inferred") item.append(el("em", " (inferred)"));
+      const marks = [hop.strength, hop.evidence.confidence === "inferred" && "inferred",
+        hop.evidence.basis === "reference" && "reference"].filter(Boolean);
+      item.append(el("em", ` (${marks.join(", ")})`));
     }
-    item.append(el("span", ` — ${path.ends}`, { class: "meta" }));
+    item.append(el("span", ` — ${path.standing.replaceAll("_", " ")}`, { class: "meta" }));
     list.append(item);
   }
   out.push(list);
