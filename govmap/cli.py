@@ -106,6 +106,11 @@ def validate(
                 err.print(f"[red]{len(unfound)} excerpt(s) not found in their documents[/red]")
                 raise typer.Exit(1)
     console.print(f"ok: {len(dataset.entities)} entities, {len(dataset.relations)} relations")
+    if folder is None:
+        err.print("the excerpts were NOT checked against the source documents: give --sources "
+                  "or set GOVMAP_SOURCES_DIR", markup=False)
+    else:
+        console.print(f"every document excerpt was found in its document in {folder}", markup=False)
 
 
 @app.command()

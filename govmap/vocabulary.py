@@ -133,7 +133,7 @@ RELATIONSHIPS: dict[RelType, RelMeaning] = {
         _BODY, _BODY, upward="forward"),
     RelType.HOLDS_TO_ACCOUNT: RelMeaning(
         "holds to account", "is held to account by", "oversight",
-        "The text (or a statute) says B holds A to account; walked upwards from A to B.",
+        "A holds B to account (the text, or a statute, says so); walked upwards from B to A.",
         _BODY, _BODY, upward="backward", responsibility=True),
     RelType.FACILITATES: RelMeaning(
         "facilitates", "is facilitated by", "contribution",

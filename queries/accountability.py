@@ -41,7 +41,7 @@ Flags
 -----
 ``no_lead``, ``broken_chain`` (a path stops at a body of the Scottish public sector
 with no upward line), ``soft_oversight_only``, ``circular``, ``several_principals`` (a
-body on the chain answers to more than one other), ``shared_lead`` (several leads and
+body on the chain answers formally to more than one other; soft lines do not count), ``shared_lead`` (several leads and
 none ranked primary: no single accountable owner), ``ends`` (a body on the chain has an
 end date), ``inferred_hop`` (a hop rests on a reviewer's inference, not on the text).
 """
@@ -306,10 +306,13 @@ def chain_flags(graph: nx.MultiDiGraph, subject: Entity, lead_edges: list[tuple[
             flags.append(Flag(code="circular", entities=loop, message=(
                 "circular accountability: " + " -> ".join(loop))))
     for node in _bodies_on(paths):
-        principals = sorted({upper for upper, _ in upward_hops(graph, node)})
+        # A soft line (an oversight board watching) is not a principal: only formal lines
+        # to different bodies leave a body unsure whom it answers to.
+        principals = sorted({upper for upper, r in upward_hops(graph, node)
+                             if hop_strength(r) == Strength.FORMAL})
         if len(principals) > 1 and not is_top(graph, node):
             flags.append(Flag(code="several_principals", entities=[node, *principals], message=(
-                f"{entity(graph, node).name} answers to {len(principals)} bodies: "
+                f"{entity(graph, node).name} answers formally to {len(principals)} bodies: "
                 + ", ".join(entity(graph, p).name for p in principals))))
         ends = entity(graph, node).valid_to
         if ends is not None:

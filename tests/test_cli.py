@@ -29,6 +29,16 @@ def test_validate_ok(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "--seed", TINY, "--sources", SOURCES])
     assert result.exit_code == 0, result.output
     assert "ok: 8 entities, 5 relations" in result.output
+    assert "every document excerpt was found" in result.output
+
+
+def test_validate_without_sources_says_the_excerpts_were_not_checked(
+        runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOVMAP_SOURCES_DIR", raising=False)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["validate", "--seed", TINY])
+    get_settings.cache_clear()
+    assert result.exit_code == 0 and "excerpts were NOT checked" in result.output
 
 
 def test_validate_reports_problems_and_fails(runner: CliRunner, tmp_path: Path) -> None:

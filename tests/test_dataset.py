@@ -18,7 +18,8 @@ from govmap.api.main import create_app
 from govmap.cli import app
 from govmap.evidence import dataset_sources, unfound_excerpts
 from govmap.model import Dataset, NodeKind
-from govmap.queries.accountability import accountability_chain
+from govmap.queries.accountability import STANDING_ORDER, accountability_chain
+from govmap.queries.common import on_evidence
 from govmap.queries.duplication import duplication
 from govmap.queries.gaps import gaps
 from govmap.search import normalise
@@ -116,6 +117,62 @@ def test_chain_reaches_the_top_with_evidence(graph: nx.MultiDiGraph, action: str
     reaching = [p for p in chain.paths if p.ends == "top"]
     assert reaching and {t.id for t in chain.tops} <= {"scottish-parliament", "local-authorities"}
     assert all(hop.evidence.sources for p in reaching for hop in p.hops)
+
+
+def test_the_government_answers_to_the_parliament_formally_on_a_cited_line(
+        graph: nx.MultiDiGraph) -> None:
+    chain = accountability_chain(graph, "scottish-government")
+    formal = [p for p in chain.paths if p.standing == "formal"]
+    assert chain.standing == "formal" and formal
+    [hop] = formal[0].hops
+    assert hop.upper.id == "scottish-parliament" and hop.evidence.basis == "reference"
+    assert hop.evidence.sources[0].citation.startswith("Scotland Act 1998")
+    # the documents alone give the Government no line to the Parliament but the Board's
+    documents = accountability_chain(on_evidence(graph, "documents"), "scottish-government")
+    assert documents.standing == "soft_only" and documents.soft_oversight_only
+    assert [h.upper.id for h in documents.paths[0].hops] == ["promise-oversight-board",
+                                                             "scottish-parliament"]
+
+
+def test_every_action_says_how_its_leads_reach_the_top(graph: nx.MultiDiGraph) -> None:
+    actions = [n for n in graph if graph.nodes[n]["entity"].kind == NodeKind.ACTION]
+    for evidence in ("all", "documents"):
+        view = on_evidence(graph, evidence)
+        chains = [accountability_chain(view, a) for a in actions]
+        assert len(chains) == 25 and all(c.starts for c in chains)
+        assert all(c.standing == min((s.standing for s in c.starts), key=STANDING_ORDER.index)
+                   for c in chains)
+    # the reference layer turns soft-only answers formal, never the other way
+    soft_with_documents = {a for a in actions
+                           if accountability_chain(on_evidence(graph, "documents"), a).standing
+                           == "soft_only"}
+    soft_with_all = {a for a in actions if accountability_chain(graph, a).standing == "soft_only"}
+    assert soft_with_all < soft_with_documents
+
+
+def test_advocacy_names_the_leads_that_answer_only_to_soft_oversight(
+        graph: nx.MultiDiGraph) -> None:
+    chain = accountability_chain(graph, "Advocacy")
+    by_lead = {s.body.id: s.standing for s in chain.starts}
+    assert by_lead["scottish-government"] == "formal"
+    assert by_lead["advocacy-and-legal-services-providers"] == "soft_only"
+    soft = {f.entities[0] for f in chain.flags if f.code == "soft_oversight_only"}
+    assert "advocacy-and-legal-services-providers" in soft
+    assert "scottish-government" not in soft
+
+
+@pytest.mark.parametrize(("body", "standing"), [
+    ("audit-scotland", "formal"), ("accounts-commission", "formal"),
+    ("care-inspectorate", "formal"), ("police-scotland", "formal"),
+    ("promise-oversight-board", "soft_only"),
+    ("court-of-session", "outside_scope"), ("ofsted", "outside_scope"),
+    ("english-care-review", "outside_scope"),
+])
+def test_bodies_stand_where_a_reviewer_expects(graph: nx.MultiDiGraph, body: str,
+                                               standing: str) -> None:
+    chain = accountability_chain(graph, body)
+    assert chain.standing == standing, chain.explanation
+    assert "broken_chain" not in {f.code for f in chain.flags}
 
 
 @pytest.mark.parametrize("body", ["promise-oversight-board", "independent-strategic-advisor",
