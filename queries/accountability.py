@@ -41,9 +41,10 @@ Flags
 -----
 ``no_lead``, ``broken_chain`` (a path stops at a body of the Scottish public sector
 with no upward line), ``soft_oversight_only``, ``circular``, ``several_principals`` (a
-body on the chain answers formally to more than one other; soft lines do not count), ``shared_lead`` (several leads and
-none ranked primary: no single accountable owner), ``ends`` (a body on the chain has an
-end date), ``inferred_hop`` (a hop rests on a reviewer's inference, not on the text).
+body on the chain answers formally to more than one other; soft lines do not count),
+``shared_lead`` (several leads and none ranked primary: no single accountable owner),
+``ends`` (a body on the chain has an end date), ``inferred_hop`` (a hop rests on a
+reviewer's inference, not on the text).
 """
 
 from __future__ import annotations
