@@ -198,6 +198,11 @@ class Source(Record):
         return f"{self.document}, {self.locator}" if self.locator else str(self.document)
 
 
+def rests_on_references(sources: list[Source]) -> bool:
+    """True when every source is a reference: background, not document evidence."""
+    return bool(sources) and all(s.is_reference for s in sources)
+
+
 class Fact(Record):
     """A count a document states about an entity ("17 of 36 directorates")."""
 
@@ -283,15 +288,14 @@ class Entity(Dated):
         return value
 
     @model_validator(mode="after")
-    def _bodies_have_scope(self) -> Entity:
+    def _scope_only_on_bodies(self) -> Entity:
         if self.kind != NodeKind.BODY and self.scope is not None:
             raise ValueError("scope: only bodies carry a scope")
         return self
 
     @property
     def is_reference_only(self) -> bool:
-        """True when every source is a reference: the entity is background, not document evidence."""
-        return bool(self.sources) and all(s.is_reference for s in self.sources)
+        return rests_on_references(self.sources)
 
     @property
     def in_scottish_public_sector(self) -> bool:
@@ -333,8 +337,7 @@ class Relation(Dated):
 
     @property
     def is_reference_only(self) -> bool:
-        """True when every source is a reference: the line is background, not document evidence."""
-        return bool(self.sources) and all(s.is_reference for s in self.sources)
+        return rests_on_references(self.sources)
 
     @property
     def key(self) -> str:
