@@ -10,9 +10,14 @@ action_little_or_no_work   high      assessed as "little or no work underway"
 action_leads_unanchored    high      every lead of the action lacks an upward line
 action_no_commitment       medium    leads named, but no commitment received; high when
                                      the action is also assessed as little or no work
-body_no_accountability     medium    a body (not the top) with no upward line; low for
-                                     third-sector, research, collective bodies, funds
-                                     and programmes, which answer to their own boards
+action_soft_oversight_only medium    the action's leads reach the top only through soft
+                                     oversight (no power to compel)
+body_no_accountability     medium    a body of the Scottish public sector, not the top and
+                                     not ended, with no upward line; low for funds and
+                                     programmes. Bodies outside the Scottish public
+                                     sector (UK-wide, English, courts, third sector,
+                                     academic, mixed collectives) answer through
+                                     governance the map does not cover: not a gap
 duty_no_scrutiny           medium    a body with a statutory duty (HAS_DUTY_UNDER) that
                                      nobody oversees, scrutinises or holds to account
 ends_with_responsibilities medium    a body with an end date that still leads,
@@ -31,12 +36,12 @@ import networkx as nx
 from pydantic import BaseModel
 
 from govmap.model import OVERSIGHT_TYPES, RESPONSIBILITY_TYPES, AssessmentStatus, Entity, NodeKind, Source
-from govmap.queries.accountability import is_top, leads_of, upward_hops
+from govmap.queries.accountability import accountability_chain, dead_end, leads_of
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SELF_GOVERNED = {"third_sector", "research_organisation", "collective", "fund", "programme"}
+SELF_GOVERNED = {"fund", "programme"}
 
 
 class Gap(BaseModel):
@@ -71,17 +76,21 @@ def action_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
         yield _gap("action_no_commitment", "high" if little else "medium", action,
                    f"{action.name} has {len(leads)} lead(s) but no commitment was received",
                    evidence=lead_evidence)
-    if leads and all(next(upward_hops(graph, u), None) is None and not is_top(graph, u)
-                     for u, _ in leads):
+    if leads and all(dead_end(graph, u) == "broken" for u, _ in leads):
         names = ", ".join(entity(graph, u).name for u, _ in leads)
         yield _gap("action_leads_unanchored", "high", action,
                    f"no lead of {action.name} has a line of accountability ({names})",
                    evidence=lead_evidence)
+    if leads and accountability_chain(graph, node).standing == "soft_only":
+        yield _gap("action_soft_oversight_only", "medium", action,
+                   f"every lead of {action.name} reaches the top only through soft oversight, "
+                   "with no power to compel", evidence=lead_evidence)
 
 
 def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
     body = entity(graph, node)
-    if not is_top(graph, node) and next(upward_hops(graph, node), None) is None:
+    ended = body.valid_to is not None and body.valid_to < dt.date.today()
+    if dead_end(graph, node) == "broken" and body.in_scottish_public_sector and not ended:
         yield _gap("body_no_accountability",
                    "low" if body.type in SELF_GOVERNED else "medium", body,
                    f"{body.name} answers to no one in the map")
@@ -134,5 +143,5 @@ def gaps(graph: nx.MultiDiGraph, *, severity: Severity | None = None, code: str 
 
 
 GAP_CODES = ("action_no_lead", "action_little_or_no_work", "action_leads_unanchored",
-             "action_no_commitment", "body_no_accountability", "duty_no_scrutiny",
-             "ends_with_responsibilities", "no_sources")
+             "action_soft_oversight_only", "action_no_commitment", "body_no_accountability",
+             "duty_no_scrutiny", "ends_with_responsibilities", "no_sources")

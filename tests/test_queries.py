@@ -240,3 +240,19 @@ def test_metrics_depth_masters_and_betweenness() -> None:
     assert by_name["betweenness"].ranking[0].entity.id == "mid"
     assert [(r.entity.id, r.value) for r in by_name["many_masters"].ranking] == [("mid", 2.0)]
     assert figures.longest_chains[0].hops == 2
+
+
+def test_bodies_outside_the_scottish_public_sector_or_ended_are_not_asked_to_answer() -> None:
+    g = graph({"ofsted": "public_body", "charity": "third_sector", "review": "group",
+               "orphan": "board"}, [], [],
+              ofsted={"scope": "england"}, charity={"scope": "third_sector"},
+              review={"valid_to": dt.date(2020, 2, 5)})
+    found = {x.entity.id for x in gaps(g) if x.code == "body_no_accountability"}
+    assert found == {"orphan"}
+
+
+def test_an_action_led_only_through_soft_oversight_is_a_gap() -> None:
+    g = graph({"lead": "public_body", "board": "board", "parl": "parliament"}, ["act"],
+              ["lead LEADS act", "lead REPORTS_TO board~", "board REPORTS_TO parl~"],
+              act={"commitment_received": True})
+    assert {x.code for x in gaps(g) if x.entity.id == "act"} == {"action_soft_oversight_only"}
