@@ -393,8 +393,13 @@ def _explain(subject: Entity, starts: list[LeadStanding], standing: Standing,
         opening = f"{subject.name} is led by {', '.join(s.body.name for s in starts)}."
     else:
         opening = f"Tracing {subject.name} upwards."
+    formal_tops = sorted({p.hops[-1].upper.name if p.hops else p.start.name
+                          for p in paths if p.standing == "formal"})
+    soft_tops = sorted({entity(graph, t).name for t in tops} - set(formal_tops))
     overall = f" As a whole it {STANDING_READS[standing]}"
-    overall += f" ({', '.join(entity(graph, t).name for t in tops)})." if tops else "."
+    overall += f" ({', '.join(formal_tops or soft_tops)})" if tops else ""
+    overall += (f"; {', '.join(soft_tops)} only through soft oversight." if formal_tops and soft_tops
+                else ".")
     if len(starts) > 1:
         counts = {s: sum(st.standing == s for st in starts) for s in STANDING_ORDER}
         overall += " Leads: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n) + "."
