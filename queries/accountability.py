@@ -32,10 +32,14 @@ the map does not cover), at a break, in a cycle or at the depth limit. Its *stan
 * ``outside_scope`` it leaves the Scottish public sector;
 * ``broken``        it stops short (a break, a cycle, the depth limit).
 
-A starting body stands as its best path (formal > soft_only > outside_scope > broken),
-and the subject as its best lead (an action) or as itself (a body); an action with no
-lead is broken. ``soft_oversight_only`` flags each start that reaches the top only
-through soft lines: a finding, not a success.
+A starting body stands as its best path (formal > soft_only > outside_scope > broken).
+An action stands as its *weakest* accountable lead: the leads ranked primary where the
+text ranks them, otherwise every lead, leaving out leads outside the Scottish public
+sector (an action is outside scope only when all of them are); an action with no lead is
+broken. One formal lead does not make an action formal when another lead answers to no
+one. A council (or the councils as a group) is a top of its own, answering to its own
+electorate. ``soft_oversight_only`` flags each start that reaches the top only through
+soft lines: a finding, not a success.
 
 Flags
 -----
@@ -85,6 +89,10 @@ STANDING_READS: dict[Standing, str] = {
     "soft_only": "reaches the top only through soft oversight",
     "outside_scope": "answers outside the Scottish public sector",
     "broken": "does not reach the top",
+}
+STANDING_LABELS: dict[Standing, str] = {
+    "formal": "formal lines", "soft_only": "soft oversight only",
+    "outside_scope": "outside the Scottish public sector", "broken": "no line to the top",
 }
 
 
@@ -269,6 +277,26 @@ def best_standing(standings: list[Standing]) -> Standing:
     return min(standings, key=STANDING_ORDER.index, default="broken")
 
 
+def action_standing(starts: list[LeadStanding]) -> Standing:
+    """How an action stands: as its weakest accountable lead (see the module notes).
+
+    >>> def lead(standing, rank=None):
+    ...     return LeadStanding(body=EntityRef(id="x", name="X", kind="body"), rank=rank,
+    ...                         standing=standing)
+    >>> action_standing([lead("formal"), lead("broken"), lead("outside_scope")])
+    'broken'
+    >>> action_standing([lead("formal", "primary"), lead("broken")])
+    'formal'
+    """
+    accountable = [s for s in starts if s.rank == LeadRank.PRIMARY] or starts
+    inside = [s.standing for s in accountable if s.standing != "outside_scope"]
+    if not accountable:
+        return "broken"
+    if not inside:
+        return "outside_scope"
+    return max(inside, key=STANDING_ORDER.index)
+
+
 def leads_of(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, Relation]]:
     """The lead organisations of an action (sources of LEADS edges into it)."""
     return sorted(((u, d["relation"]) for u, _, k, d in graph.in_edges(node, keys=True, data=True)
@@ -366,7 +394,7 @@ def accountability_chain(graph: nx.MultiDiGraph, subject: str, *,
         paths += own
         starts.append(LeadStanding(body=EntityRef.of(entity(graph, start)), rank=ranks.get(start),
                                    standing=best_standing([p.standing for p in own])))
-    standing = best_standing([s.standing for s in starts])
+    standing = action_standing(starts) if is_action else starts[0].standing
     flags = chain_flags(graph, found, lead_edges, starts, paths)
     tops = sorted({p.hops[-1].upper.id if p.hops else p.start.id for p in paths if p.ends == "top"})
     return AccountabilityChain(
@@ -386,25 +414,32 @@ def accountability_chain(graph: nx.MultiDiGraph, subject: str, *,
 
 def _explain(subject: Entity, starts: list[LeadStanding], standing: Standing,
              paths: list[ChainPath], tops: list[str], graph: nx.MultiDiGraph) -> str:
-    """One paragraph a reviewer can read aloud."""
-    if subject.kind == NodeKind.ACTION:
-        if not starts:
-            return f"{subject.name} has no lead, so nobody is accountable for it."
-        opening = f"{subject.name} is led by {', '.join(s.body.name for s in starts)}."
-    else:
-        opening = f"Tracing {subject.name} upwards."
-    formal_tops = sorted({p.hops[-1].upper.name if p.hops else p.start.name
-                          for p in paths if p.standing == "formal"})
-    soft_tops = sorted({entity(graph, t).name for t in tops} - set(formal_tops))
-    overall = f" As a whole it {STANDING_READS[standing]}"
-    overall += f" ({', '.join(formal_tops or soft_tops)})" if tops else ""
-    overall += (f"; {', '.join(soft_tops)} only through soft oversight." if formal_tops and soft_tops
-                else ".")
+    """One paragraph a reviewer can read aloud: the verdict, what it is judged on, and
+    which leads stand where."""
+    if subject.kind != NodeKind.ACTION:
+        reached = sorted({entity(graph, t).name for t in tops})
+        return (f"{subject.name} {STANDING_READS[standing]}"
+                + (f" ({', '.join(reached)})." if reached else ".")
+                + f" {sum(p.ends == 'top' for p in paths)} of {len(paths)} paths reach the top.")
+    if not starts:
+        return f"{subject.name} has no lead, so nobody is accountable for it."
+    text = f"{subject.name} {STANDING_READS[standing]}"
+    primary = [st.body.name for st in starts if st.rank == LeadRank.PRIMARY]
     if len(starts) > 1:
-        counts = {s: sum(st.standing == s for st in starts) for s in STANDING_ORDER}
-        overall += " Leads: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n) + "."
-    reached = sum(p.ends == "top" for p in paths)
-    return opening + overall + f" {reached} of {len(paths)} paths reach the top."
+        text += (f", judged on its primary lead(s), {', '.join(primary)}." if primary
+                 else ", judged on its weakest lead, as none is ranked primary.")
+    else:
+        text += f": its one lead is {starts[0].body.name}."
+    if len(starts) > 1:
+        groups = [f"{STANDING_LABELS[level]}: " + ", ".join(st.body.name for st in starts
+                                                          if st.standing == level)
+                  for level in STANDING_ORDER if any(st.standing == level for st in starts)]
+        text += " By lead, " + "; ".join(groups) + "."
+    if any(is_top(graph, st.body.id) and entity(graph, st.body.id).scope == "collective"
+           for st in starts):
+        text += (" Local Authorities stands for the councils, each answering to its own "
+                 "electorate, not to the Parliament.")
+    return text
 
 
 def all_chains(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> list[AccountabilityChain]:

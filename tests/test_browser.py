@@ -119,7 +119,7 @@ def test_clicking_an_action_shows_its_chain(watched: Watched, base_url: str) -> 
     watched.page.wait_for_selector("#chain-explanation")
     assert (watched.page.text_content("#entity-name") or "") == "Advocacy"
     explanation = watched.page.text_content("#chain-explanation") or ""
-    assert explanation.startswith("Advocacy is led by") and "Scottish Parliament" in explanation
+    assert explanation.startswith("Advocacy reaches the top") and "By lead, formal lines:" in explanation
     assert (watched.page.text_content("#chain-standing") or "").startswith("Advocacy reaches the top")
     assert len(watched.page.query_selector_all("#chain-leads li")) >= 2
     watched.clean()

@@ -42,7 +42,8 @@ def accountability(
 ) -> AccountabilityChain:
     """The leads of an action (or the body itself) and every path up to the top, each hop
     with its relation, strength (formal or soft) and evidence; the standing of each lead
-    and of the whole (formal / soft_only / outside_scope / broken); and flags: no_lead,
+    (its best path) and of the whole (an action: its weakest accountable lead), each
+    formal / soft_only / outside_scope / broken; and flags: no_lead,
     broken_chain, soft_oversight_only, circular, several_principals, shared_lead, ends,
     inferred_hop.
 
