@@ -44,6 +44,7 @@ from govmap.vocabulary import (  # noqa: F401  (re-exported: the model speaks th
     BodyType,
     Confidence,
     Family,
+    FindingType,
     LeadRank,
     NodeKind,
     PlanType,
@@ -109,6 +110,7 @@ PUBLIC_COLLECTIVE_TYPES = frozenset({"local_authority", "health_board", "ijb", "
 TYPES_BY_KIND: dict[NodeKind, type[StrEnum]] = {
     NodeKind.BODY: BodyType,
     NodeKind.PLAN: PlanType,
+    NodeKind.FINDING: FindingType,
 }
 
 
@@ -262,6 +264,8 @@ class Entity(Dated):
     status: Status | None = None
     commitment_received: bool | None = None
     commitments: list[Commitment] = Field(default_factory=list)
+    # stated findings only: when the document made the assessment
+    assessed_on: dt.date | None = None
 
     @field_validator("type")
     @classmethod
@@ -291,6 +295,9 @@ class Entity(Dated):
     def _scope_only_on_bodies(self) -> Entity:
         if self.kind != NodeKind.BODY and self.scope is not None:
             raise ValueError("scope: only bodies carry a scope")
+        if (self.kind == NodeKind.FINDING) != (self.assessed_on is not None):
+            raise ValueError("assessed_on: a finding gives the date of its assessment, "
+                             "and only findings do")
         return self
 
     @property

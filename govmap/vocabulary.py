@@ -23,6 +23,7 @@ class NodeKind(StrEnum):
     LEGISLATION = "legislation"
     FUNDAMENTAL = "fundamental"
     SOURCE_DOCUMENT = "source_document"
+    FINDING = "finding"
 
 
 class BodyType(StrEnum):
@@ -58,6 +59,27 @@ class PlanType(StrEnum):
     PROGRAMME = "programme"
 
 
+class FindingType(StrEnum):
+    """What a stated finding says is missing or weak (the documents' own assessments)."""
+
+    NO_COMMITMENT = "no_commitment"
+    WEAK_COMMITMENT = "weak_commitment"
+    LITTLE_OR_NO_WORK = "little_or_no_work"
+    NO_LEAD = "no_lead"
+    NO_STRATEGY = "no_strategy"
+    NO_ROUTE_MAP = "no_route_map"
+    NO_STANDARDS = "no_standards"
+    NO_BASELINE_DATA = "no_baseline_data"
+    NO_SCRUTINY = "no_scrutiny"
+    ROLE_UNCLEAR = "role_unclear"
+    NO_RESPONSE_ROUTE = "no_response_route"
+    CAPACITY = "capacity"
+    LATE_MONITORING = "late_monitoring"
+    FRAGMENTED = "fragmented"
+    PACE = "pace"
+    IMPLEMENTATION_GAP = "implementation_gap"
+
+
 class RelType(StrEnum):
     """Relationship types; a relation reads as the sentence "source TYPE target"."""
 
@@ -89,10 +111,12 @@ class RelType(StrEnum):
     INFORMS = "INFORMS"
     PARTY_TO = "PARTY_TO"
     WORKS_WITH = "WORKS_WITH"
+    CONCERNS = "CONCERNS"
+    ASSESSED_BY = "ASSESSED_BY"
 
 
 Family = Literal["accountability", "structure", "oversight", "leadership", "membership",
-                 "contribution", "funding", "scope", "link", "provenance", "legal"]
+                 "contribution", "funding", "scope", "link", "provenance", "legal", "finding"]
 Upward = Literal["forward", "backward"]
 
 
@@ -226,6 +250,14 @@ RELATIONSHIPS: dict[RelType, RelMeaning] = {
         "belongs to", "includes", "structure",
         "Action, fundamental or plan A is a component of plan or programme B.",
         frozenset({"action", "fundamental", "plan"}), frozenset({"plan", "body"})),
+    RelType.CONCERNS: RelMeaning(
+        "concerns", "is the subject of", "finding",
+        "Stated finding A is about B (an action, body, plan or area it assesses).",
+        frozenset({"finding"}), _ANY - {"finding", "source_document"}),
+    RelType.ASSESSED_BY: RelMeaning(
+        "was assessed by", "assessed", "finding",
+        "Stated finding A is the assessment of body B (who wrote it).",
+        frozenset({"finding"}), _BODY),
     RelType.SUCCEEDS: RelMeaning(
         "succeeds", "is succeeded by", "provenance", "A succeeds or replaces B.", _ANY, _ANY),
 }

@@ -50,6 +50,8 @@ KIND_STYLES: dict[str, NodeStyle] = {
     "legislation": NodeStyle("Legislation", "#37474f", "triangle"),
     "fundamental": NodeStyle("Fundamentals", "#558b2f", "triangleDown"),
     "source_document": NodeStyle("Source documents", "#9e9e9e", "text"),
+    "finding": NodeStyle("Stated findings (what the documents say is missing or weak)", "#ff6f00",
+                         "star"),
 }
 _GROUP_OF_TYPE = {t: group for group, types in BODY_GROUPS.items() for t in types}
 
