@@ -14,8 +14,8 @@ from pathlib import Path
 import networkx as nx
 
 from benchmarks.synthetic import synthetic_graph
+from govmap.analysis.duplication import duplication, overlap_score, profiles
 from govmap.queries.accountability import accountability_chain
-from govmap.queries.duplication import duplication, overlap_score, profiles
 from govmap.reports import build_report, render_report
 from govmap.seed import default_seed_dir, read_seed
 from govmap.snapshot import build_snapshot

@@ -21,6 +21,8 @@ from rich.table import Table
 from rich.tree import Tree
 from ruamel.yaml import YAML, YAMLError
 
+from govmap.analysis.duplication import duplication
+from govmap.analysis.gaps import gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
 from govmap.errors import GovmapError, InvalidRequestError
@@ -28,8 +30,6 @@ from govmap.evidence import unfound_excerpts
 from govmap.model import Dataset, Source
 from govmap.queries.accountability import STANDING_READS, accountability_chain
 from govmap.queries.common import EvidenceMode, on_evidence, resolve
-from govmap.queries.duplication import duplication
-from govmap.queries.gaps import gaps
 from govmap.reports import build_report, render_report, report_format
 from govmap.seed import default_seed_dir, read_seed, write_seed
 from govmap.settings import get_settings

@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from govmap.analysis.duplication import duplication
+from govmap.analysis.gaps import gaps
 from govmap.api.deps import get_store
 from govmap.api.main import create_app
 from govmap.cli import app
@@ -20,8 +22,6 @@ from govmap.evidence import dataset_sources, unfound_excerpts
 from govmap.model import Dataset, NodeKind
 from govmap.queries.accountability import STANDING_ORDER, accountability_chain, action_standing
 from govmap.queries.common import on_evidence
-from govmap.queries.duplication import duplication
-from govmap.queries.gaps import gaps
 from govmap.search import normalise
 from govmap.seed import default_seed_dir, read_seed
 from govmap.settings import Settings

@@ -7,13 +7,13 @@ import datetime as dt
 import networkx as nx
 import pytest
 
+from govmap.analysis.duplication import duplication
+from govmap.analysis.gaps import gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.errors import NotFoundError
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType, Source
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import resolve
-from govmap.queries.duplication import duplication
-from govmap.queries.gaps import gaps
 from govmap.snapshot import build_snapshot
 
 SRC = [Source(document="000_1501bad59c68be6a.txt", excerpt="test")]

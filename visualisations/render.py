@@ -24,12 +24,12 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
+from govmap.analysis.duplication import DuplicationReport
 from govmap.analysis.metrics import depth_to_top
 from govmap.errors import NotFoundError
 from govmap.model import RELATIONSHIPS, Entity, Relation, Source
 from govmap.queries.accountability import AccountabilityChain, upward_graph
 from govmap.queries.common import as_at
-from govmap.queries.duplication import DuplicationReport
 from govmap.visualisations.styles import EDGE_LEGEND, NODE_LEGEND, edge_style, node_style
 
 STATIC_LAYOUT_ABOVE = 400  # nodes; above this, positions are computed once and physics is off

@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from govmap.analysis.duplication import Cluster, Overlap, duplication
+from govmap.analysis.gaps import GAP_CODES, Gap, Severity, gaps
 from govmap.analysis.metrics import Metrics, structure_metrics
 from govmap.api.deps import GraphDep, Limit, Offset
 from govmap.api.schemas import ErrorOut, Page
@@ -22,8 +24,6 @@ from govmap.queries.accountability import (
     all_chains,
 )
 from govmap.queries.common import EntityRef
-from govmap.queries.duplication import Cluster, Overlap, duplication
-from govmap.queries.gaps import GAP_CODES, Gap, Severity, gaps
 
 router = APIRouter(tags=["analysis"])
 

@@ -10,12 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
+from govmap.analysis.duplication import duplication
 from govmap.api.deps import GraphDep
 from govmap.errors import NotFoundError
 from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import resolve
-from govmap.queries.duplication import duplication
 from govmap.visualisations.render import (
     MapFilter,
     accountability_page,

@@ -37,11 +37,11 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
+from govmap.analysis.duplication import Overlap, duplication
+from govmap.analysis.gaps import Gap, gaps
 from govmap.model import AssessmentStatus, NodeKind, RelType, Source, meaning
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import EntityRef, Evidence, entity
-from govmap.queries.duplication import Overlap, duplication
-from govmap.queries.gaps import Gap, gaps
 
 Priority = Literal["high", "medium", "low"]
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}

@@ -22,6 +22,8 @@ from typing import Annotated, Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from govmap.analysis.duplication import duplication
+from govmap.analysis.gaps import gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.errors import InvalidRequestError
 from govmap.model import (
@@ -36,8 +38,6 @@ from govmap.model import (
 )
 from govmap.queries.accountability import accountability_chain, upward_hops
 from govmap.queries.common import EntityRef, Evidence, entity
-from govmap.queries.duplication import duplication
-from govmap.queries.gaps import gaps
 from govmap.snapshot import build_snapshot
 
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import networkx as nx
 from pydantic import BaseModel
 
+from govmap.analysis.gaps import gaps
 from govmap.analysis.recommendations import Recommendation, counts_by_category, recommendations
 from govmap.analysis.whatif import Scenario, ScenarioDiff, apply_scenario, what_if
 from govmap.errors import InvalidRequestError
 from govmap.model import NodeKind
 from govmap.queries.common import entity
-from govmap.queries.gaps import gaps
 
 
 class StreamliningReport(BaseModel):
