@@ -256,24 +256,24 @@ def accountable(subject: Annotated[str, typer.Argument(help="An action or body: 
 
 @app.command("duplication")
 def duplication_command(
-    min_score: Annotated[float, typer.Option(min=0, max=1, help="Lowest overlap score.")] = 0.3,
+    kind: Annotated[str | None, typer.Option(help="Only this kind of duplication.")] = None,
     as_at: AsAtOption = None, evidence: EvidenceOption = "all", as_json: JsonOption = False,
 ) -> None:
-    """Pairs of bodies whose remits, led actions or memberships overlap, scored.
+    """Bodies doing the same job on the same thing, frameworks covering the same ground,
+    a disproportionate share of leads, roles the documents find unclear.
 
-    Example: govmap duplication --min-score 0.5
+    Example: govmap duplication --kind parallel_oversight
     """
     with _clean_errors(), _store() as store:
-        report = duplication(_graph(store, evidence), min_score=min_score, day=_day(as_at))
+        report = duplication(_graph(store, evidence), kind=kind, day=_day(as_at))
     if as_json:
         _print_json(report)
         return
-    table = Table(title=f"{len(report.pairs)} overlapping pairs (score ≥ {min_score})")
-    for column in ("score", "a", "b", "category", "shared"):
+    table = Table(title=f"{len(report.findings)} duplication findings")
+    for column in ("kind", "basis", "what", "why"):
         table.add_column(column)
-    for pair in report.pairs:
-        table.add_row(f"{pair.score:.2f}", pair.a.name, pair.b.name, pair.category,
-                      "; ".join(f"{s.kind} {s.target.name}" for s in pair.shared))
+    for finding in report.findings:
+        table.add_row(finding.kind, finding.basis, finding.title, finding.explanation)
     console.print(table)
 
 
@@ -295,10 +295,13 @@ def gaps_command(
         _print_json(found)
         return
     table = Table(title=f"{len(found)} gaps")
-    for column in ("severity", "gap", "entity", "why"):
+    for column in ("severity", "basis", "gap", "about", "why"):
         table.add_column(column)
     for gap in found:
-        table.add_row(gap.severity, gap.code, gap.entity.name, gap.message)
+        said = f" ({', '.join(e.name for e in gap.assessed_by)}, {gap.assessed_on.year})" \
+            if gap.assessed_on and gap.assessed_by else ""
+        table.add_row(gap.severity, gap.basis, gap.kind, ", ".join(e.name for e in gap.entities),
+                      gap.message + said)
     console.print(table)
 
 

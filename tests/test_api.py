@@ -121,7 +121,7 @@ def test_accountability_as_at_before_an_appointment(client: TestClient) -> None:
 
 def test_analysis_endpoints_answer(client: TestClient) -> None:
     gaps = client.get("/analysis/gaps", params={"severity": "medium"}).json()
-    assert gaps["by_code"] == {"body_no_accountability": 3}
+    assert gaps["by_kind"] == {"body_no_accountability": 1} and gaps["by_basis"] == {"derived": 1}
     chains = client.get("/analysis/chains").json()
     assert chains["by_flag"]["broken_chain"] >= 1 and "HOLDS_TO_ACCOUNT" in chains["upward_types"]
     metrics = client.get("/analysis/metrics").json()
@@ -135,9 +135,11 @@ def test_analysis_endpoints_answer(client: TestClient) -> None:
     ("/accountability?for=", 422, "at least 1"),
     ("/accountability?for=zzzz-nothing", 404, "no entity is named"),
     ("/accountability?for=TPS&as_at=2024-13-01", 422, "date"),
-    ("/analysis/duplication?min_score=2", 422, "less than or equal to 1"),
+    ("/analysis/duplication?kind=merger", 422, "parallel_oversight"),
     ("/analysis/gaps?severity=urgent", 422, "high"),
-    ("/analysis/gaps?kind=no_lead", 422, "did you mean action_no_lead"),
+    ("/analysis/gaps?kind=no_leads", 422, "did you mean no_lead"),
+    ("/analysis/gaps?basis=rumour", 422, "stated"),
+    ("/analysis/gaps?entity=Nobody%20At%20All", 404, "no entity is named"),
     ("/analysis/chains?limit=100000", 422, "less than or equal to 500"),
     ("/analysis/metrics?as_at=yesterday", 422, "date"),
 ])

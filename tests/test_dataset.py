@@ -13,8 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from govmap.analysis.duplication import duplication
-from govmap.analysis.gaps import gaps
 from govmap.api.deps import get_store
 from govmap.api.main import create_app
 from govmap.cli import app
@@ -105,11 +103,6 @@ def test_stats_command_reports_the_counts(dataset: Dataset) -> None:
 
 
 # -- the answers reviewers rely on (issue "done when" figures) ---------------------------
-def test_governance_structures_is_a_gap(graph: nx.MultiDiGraph) -> None:
-    found = {g.code for g in gaps(graph) if g.entity.id == "action-governance-structures"}
-    assert {"action_little_or_no_work", "action_no_commitment"} <= found
-
-
 @pytest.mark.parametrize("action", ["Right to Education", "Advocacy"])
 def test_chain_reaches_the_top_with_evidence(graph: nx.MultiDiGraph, action: str) -> None:
     chain = accountability_chain(graph, action)
@@ -198,14 +191,6 @@ def test_key_bodies_show_where_accountability_runs(graph: nx.MultiDiGraph, body:
 def test_the_promise_scotland_ends_in_2030(graph: nx.MultiDiGraph) -> None:
     flags = {f.code for f in accountability_chain(graph, "The Promise Scotland").flags}
     assert "ends" in flags
-
-
-def test_recognisable_overlaps(graph: nx.MultiDiGraph) -> None:
-    strong = {(p.a.id, p.b.id) for p in duplication(graph, min_score=0.5).pairs}
-    assert ("childrens-hearings-scotland", "scottish-childrens-reporter-administration") in strong
-    # the two workforce regulators share leads on several actions, a weaker overlap
-    weaker = {(p.a.id, p.b.id) for p in duplication(graph, min_score=0.2).pairs}
-    assert ("care-inspectorate", "scottish-social-services-council") in weaker
 
 
 def test_stated_counts_are_facts_the_api_returns(tmp_path: Path, dataset: Dataset) -> None:

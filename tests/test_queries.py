@@ -186,21 +186,38 @@ def test_resolve_by_alias_punctuation_and_ambiguity() -> None:
     assert set(unknown.value.candidates) >= {"board-one", "board-two"}
 
 
-def test_duplication_scores_and_explains() -> None:
-    g = graph({"x": "board", "y": "board", "z": "group", "p": "parliament"},
-              ["a1", "a2", "a3"],
-              ["x LEADS a1", "y LEADS a1", "x LEADS a2", "y LEADS a2", "x REPORTS_TO p",
-               "y REPORTS_TO p", "z LEADS a3", "x OVERSEES a3", "y OVERSEES a3"])
-    report = duplication(g, min_score=0.5)
-    [pair] = report.pairs
-    assert (pair.a.id, pair.b.id, pair.score) == ("x", "y", 1.0)
-    assert pair.category == "parallel_oversight"
-    assert {(s.kind, s.target.id) for s in pair.shared} == {
-        ("leads", "a1"), ("leads", "a2"), ("oversees", "a3"), ("reports_to", "p")}
-    assert "share 4 of 4 ties" in pair.explanation
-    assert all(s.evidence for s in pair.shared)
-    # z leads a3 while x and y oversee it: different ties, so z is never paired
-    assert [(p.a.id, p.b.id) for p in duplication(g, min_score=0.0).pairs] == [("x", "y")]
+def test_co_leads_are_partners_and_the_same_job_done_twice_is_duplication() -> None:
+    def said(text: str) -> list[Source]:
+        return [Source(document="000_1501bad59c68be6a.txt", excerpt=text)]
+    body = {"kind": "body", "type": "board", "scope": "scottish_public_sector"}
+    es = [Entity(id=i, name=i.title(), sources=SRC, **body) for i in ("x", "y", "z")]
+    es.append(Entity(id="prog", kind="plan", type="programme", name="Programme", sources=SRC))
+    es.append(Entity(id="act", kind="action", name="Act", sources=SRC))
+    rs = [Relation(source="x", type="LEADS", target="act", sources=said("x and y lead")),
+          Relation(source="y", type="LEADS", target="act", sources=said("x and y lead")),
+          Relation(source="x", type="MONITORS", target="prog", sources=said("x monitors it")),
+          Relation(source="y", type="MONITORS", target="prog", sources=said("y tracks it")),
+          Relation(source="z", type="OVERSEES", target="prog", sources=said("z oversees it"))]
+    report = duplication(build_snapshot(es, rs))
+    [finding] = report.findings
+    assert finding.kind == "parallel_oversight" and finding.object.id == "prog"
+    assert [e.id for e in finding.entities] == ["x", "y"]  # z does another job; co-leads not paired
+    assert "each monitors Programme" in finding.explanation and len(finding.evidence) == 2
+    # named together in one sentence, they monitor jointly: partners again
+    rs[3] = Relation(source="y", type="MONITORS", target="prog", sources=said("x monitors it"))
+    assert duplication(build_snapshot(es, rs)).findings == []
+
+
+def test_two_different_things_sharing_a_name_are_never_paired() -> None:
+    fund = Entity(id="fund", kind="body", type="fund", name="The Promise Partnership",
+                  scope="scottish_public_sector")
+    local = Entity(id="local", kind="body", type="partnership", name="Promise Partnership",
+                   scope="scottish_public_sector")
+    twin = Entity(id="twin", kind="body", type="fund", name="Promise Partnership Fund",
+                  aliases=["The Promise Partnership"], scope="scottish_public_sector")
+    found = duplication(build_snapshot([fund, local, twin], [])).findings
+    assert [(f.kind, [e.id for e in f.entities]) for f in found] == [
+        ("same_body_two_names", ["fund", "twin"])]
 
 
 def test_gaps_rules() -> None:
@@ -212,13 +229,13 @@ def test_gaps_rules() -> None:
               **{"no-work": {"status": "little_or_no_work", "commitment_received": True},
                  "no-commit": {"commitment_received": False},
                  "ending": {"valid_to": dt.date(2030, 12, 31)}})
-    found = {(x.code, x.entity.id, x.severity) for x in gaps(g)}
+    found = {(x.kind, x.entity.id, x.severity) for x in gaps(g)}
     assert ("action_no_lead", "no-lead", "high") in found
-    assert ("action_little_or_no_work", "no-work", "high") in found
-    assert ("action_no_commitment", "no-commit", "medium") in found
+    assert ("little_or_no_work", "no-work", "high") in found  # the document's own verdict
+    assert ("no_commitment", "no-commit", "high") in found
     assert ("action_leads_unanchored", "no-commit", "high") in found
     assert ("body_no_accountability", "lead", "medium") in found
-    assert ("ends_with_responsibilities", "ending", "medium") in found
+    assert ("ends_without_successor", "ending", "high") in found
     assert not any(c == "body_no_accountability" and e == "p" for c, e, _ in found)
 
 
@@ -227,7 +244,7 @@ def test_duty_with_no_scrutiny_and_no_sources() -> None:
     body = Entity(id="council", kind="body", type="local_authority", name="Council")
     g = build_snapshot([law, body], [Relation(source="council", type="HAS_DUTY_UNDER",
                                               target="act-2014", sources=SRC)])
-    found = {(x.code, x.entity.id) for x in gaps(g)}
+    found = {(x.kind, x.entity.id) for x in gaps(g)}
     assert ("duty_no_scrutiny", "council") in found and ("no_sources", "council") in found
 
 
@@ -247,7 +264,7 @@ def test_bodies_outside_the_scottish_public_sector_or_ended_are_not_asked_to_ans
                "orphan": "board"}, [], [],
               ofsted={"scope": "england"}, charity={"scope": "third_sector"},
               review={"valid_to": dt.date(2020, 2, 5)})
-    found = {x.entity.id for x in gaps(g) if x.code == "body_no_accountability"}
+    found = {x.entity.id for x in gaps(g) if x.kind == "body_no_accountability"}
     assert found == {"orphan"}
 
 
@@ -255,4 +272,4 @@ def test_an_action_led_only_through_soft_oversight_is_a_gap() -> None:
     g = graph({"lead": "public_body", "board": "board", "parl": "parliament"}, ["act"],
               ["lead LEADS act", "lead REPORTS_TO board~", "board REPORTS_TO parl~"],
               act={"commitment_received": True})
-    assert {x.code for x in gaps(g) if x.entity.id == "act"} == {"action_soft_oversight_only"}
+    assert {x.kind for x in gaps(g) if x.entity.id == "act"} == {"action_soft_oversight_only"}

@@ -259,16 +259,20 @@ def accountability_page(graph: nx.MultiDiGraph, chain: AccountabilityChain) -> P
 
 
 def duplication_page(graph: nx.MultiDiGraph, report: DuplicationReport) -> Page:
-    """Overlapping pairs joined by a dashed line labelled with their score, with what
-    they share."""
-    members = {n for p in report.pairs for n in (p.a.id, p.b.id)}
-    shared = {s.target.id for p in report.pairs for s in p.shared}
-    part = filtered_graph(graph.subgraph(members | shared), MapFilter())
+    """Each duplication finding: its members lit, joined by a dashed line to the object
+    they share (or to each other), labelled with the kind of duplication."""
+    members = {e.id for f in report.findings for e in f.entities}
+    objects = {f.object.id for f in report.findings if f.object is not None and f.object.id in graph}
+    part = filtered_graph(graph.subgraph(members | objects), MapFilter())
     data = network_data(part, highlight=members)
-    for pair in report.pairs:
-        data["edges"].append({"from": pair.a.id, "to": pair.b.id, "dashes": [2, 6],
-                              "color": "#d81b60", "width": 1 + 4 * pair.score,
-                              "label": f"{pair.score:.2f}", "arrows": {"to": {"enabled": False}},
-                              "title": html.escape(pair.explanation), "relType": "OVERLAP"})
-    return Page(f"Overlapping bodies (score ≥ {report.min_score})", data,
-                [f"{len(report.pairs)} pairs, {len(report.clusters)} clusters"])
+    for finding in report.findings:
+        ids = [e.id for e in finding.entities]
+        ends = ([(m, finding.object.id) for m in ids] if finding.object is not None
+                and finding.object.id in objects else list(zip(ids, ids[1:], strict=False)))
+        for a, b in ends:
+            data["edges"].append({"from": a, "to": b, "dashes": [2, 6], "color": "#d81b60",
+                                  "width": 2, "label": finding.kind.replace("_", " "),
+                                  "arrows": {"to": {"enabled": False}},
+                                  "title": html.escape(finding.explanation), "relType": "OVERLAP"})
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(report.by_kind.items()))
+    return Page("Duplication by function", data, [f"{len(report.findings)} findings: {counts}"])

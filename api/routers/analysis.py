@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from govmap.analysis.duplication import Cluster, Overlap, duplication
-from govmap.analysis.gaps import GAP_CODES, Gap, Severity, gaps
+from govmap.analysis.duplication import DUPLICATION_KINDS, DuplicationFinding, duplication
+from govmap.analysis.gaps import GAP_KINDS, Basis, Gap, Severity, gaps
 from govmap.analysis.metrics import Metrics, structure_metrics
 from govmap.api.deps import GraphDep, Limit, Offset
 from govmap.api.schemas import ErrorOut, Page
@@ -23,10 +23,12 @@ from govmap.queries.accountability import (
     accountability_chain,
     all_chains,
 )
-from govmap.queries.common import EntityRef
+from govmap.queries.common import EntityRef, resolve
 
 router = APIRouter(tags=["analysis"])
 
+AboutEntity = Annotated[str | None, Query(
+    max_length=200, description="Only those about this entity: id, name or alias")]
 AsAt = Annotated[dt.date | None, Query(description="See only what is valid on this day "
                                        "(YYYY-MM-DD).", examples=["2031-01-01"])]
 
@@ -56,56 +58,67 @@ def accountability(
     return accountability_chain(graph, subject, day=as_at)
 
 
-class OverlapPage(Page):
-    min_score: float
-    clusters: list[Cluster]
-    items: list[Overlap]
+class DuplicationPage(Page):
+    by_kind: dict[str, int]
+    items: list[DuplicationFinding]
 
 
-@router.get("/analysis/duplication", response_model=OverlapPage, summary="Overlapping bodies")
-def duplication_pairs(
+@router.get("/analysis/duplication", response_model=DuplicationPage,
+            summary="Duplication by function")
+def duplication_findings(
     graph: GraphDep,
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest weighted overlap score")] = 0.3,
-    entity: Annotated[str | None, Query(max_length=120, description="Only pairs with this id")] = None,
+    kind: Annotated[str | None, Query(description=f"One of {', '.join(DUPLICATION_KINDS)}")] = None,
+    entity: AboutEntity = None,
     as_at: AsAt = None, limit: Limit = 50, offset: Offset = 0,
-) -> OverlapPage:
-    """Pairs of bodies (and frameworks) whose led actions, oversight targets, reporting
-    lines, memberships, functions or areas overlap, scored by weighted Jaccard
-    (leads/oversees 3, covers 2, others 1), best first, with clusters.
+) -> DuplicationPage:
+    """Bodies doing the same job on the same thing (not partners who co-lead), frameworks
+    covering the same ground, one commitment counted twice, a disproportionate share of
+    leads, roles the documents find unclear, and bodies that may be recorded twice.
 
-    Example: `GET /analysis/duplication?min_score=0.5`
+    Example: `GET /analysis/duplication?kind=parallel_oversight`
     """
-    found = duplication(graph, min_score=min_score, day=as_at)
-    pairs = [p for p in found.pairs if entity is None or entity in (p.a.id, p.b.id)]
-    return OverlapPage(total=len(pairs), limit=limit, offset=offset, min_score=min_score,
-                       clusters=found.clusters, items=pairs[offset:offset + limit])
+    if kind is not None and kind not in DUPLICATION_KINDS:
+        raise InvalidRequestError(not_one_of(kind, list(DUPLICATION_KINDS), "a duplication kind"))
+    entity_id = resolve(graph, entity).id if entity else None
+    found = duplication(graph, kind=kind, entity_id=entity_id, day=as_at)
+    return DuplicationPage(total=len(found.findings), limit=limit, offset=offset,
+                           by_kind=found.by_kind, items=found.findings[offset:offset + limit])
 
 
 class GapPage(Page):
-    by_code: dict[str, int]
+    by_kind: dict[str, int]
+    by_basis: dict[str, int]
     items: list[Gap]
 
 
-@router.get("/analysis/gaps", response_model=GapPage, summary="Gaps, most severe first")
+@router.get("/analysis/gaps", response_model=GapPage, summary="Gaps, stated and derived")
 def gap_list(
     graph: GraphDep,
     severity: Annotated[Severity | None, Query(description="high, medium or low")] = None,
-    kind: Annotated[str | None, Query(description=f"Gap code: {', '.join(GAP_CODES)}")] = None,
-    entity: Annotated[str | None, Query(max_length=120, description="Only gaps of this id")] = None,
+    kind: Annotated[str | None, Query(description=f"Gap kind: {', '.join(GAP_KINDS)}")] = None,
+    basis: Annotated[Basis | None, Query(
+        description="stated (the documents' own assessments) or derived (a rule's)")] = None,
+    entity: AboutEntity = None,
+    assessed_from: Annotated[dt.date | None, Query(description="Stated on or after this day")] = None,
+    assessed_to: Annotated[dt.date | None, Query(description="Stated on or before this day")] = None,
     as_at: AsAt = None, limit: Limit = 100, offset: Offset = 0,
 ) -> GapPage:
-    """Actions with no lead, no commitment or little work; bodies with no line of
-    accountability; duties with no scrutiny; bodies that end but hold
-    responsibilities; entities and relations with no source.
+    """What the documents say is missing or weak (stated, with who assessed it and when)
+    and what the rules find (derived): actions with no lead, no commitment, little work
+    or only soft oversight; bodies of the Scottish public sector with no line of
+    accountability stated; bodies that end with no successor; advice with no route for
+    a response; duties with no scrutiny.
 
-    Example: `GET /analysis/gaps?severity=high`
+    Example: `GET /analysis/gaps?basis=stated&entity=Advocacy`
     """
-    if kind is not None and kind not in GAP_CODES:
-        raise InvalidRequestError(not_one_of(kind, list(GAP_CODES), "a gap kind"))
-    found = [g for g in gaps(graph, severity=severity, code=kind, day=as_at)
-             if entity is None or g.entity.id == entity]
+    if kind is not None and kind not in GAP_KINDS:
+        raise InvalidRequestError(not_one_of(kind, list(GAP_KINDS), "a gap kind"))
+    entity_id = resolve(graph, entity).id if entity else None
+    found = gaps(graph, severity=severity, kind=kind, basis=basis, entity_id=entity_id,
+                 assessed_from=assessed_from, assessed_to=assessed_to, day=as_at)
     return GapPage(total=len(found), limit=limit, offset=offset,
-                   by_code=dict(Counter(g.code for g in found)), items=found[offset:offset + limit])
+                   by_kind=dict(Counter(g.kind for g in found)),
+                   by_basis=dict(Counter(g.basis for g in found)), items=found[offset:offset + limit])
 
 
 class FlaggedChain(BaseModel):

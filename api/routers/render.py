@@ -121,13 +121,10 @@ def accountability_html(
 
 
 @router.get("/render/duplication.html", response_class=HTMLResponse,
-            summary="Overlapping bodies")
-def duplication_html(
-    graph: GraphDep,
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest overlap score")] = 0.3,
-) -> HTMLResponse:
-    """Overlapping pairs joined by their score, with what they share.
+            summary="Duplication by function")
+def duplication_html(graph: GraphDep) -> HTMLResponse:
+    """Each duplication finding's members joined to what they share.
 
-    Example: `GET /render/duplication.html?min_score=0.5`
+    Example: `GET /render/duplication.html`
     """
-    return HTMLResponse(duplication_page(graph, duplication(graph, min_score=min_score)).html())
+    return HTMLResponse(duplication_page(graph, duplication(graph)).html())

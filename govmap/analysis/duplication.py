@@ -1,166 +1,233 @@
-"""Which bodies, boards and frameworks overlap, scored and explained by what they share.
+"""Duplication by function, not by partnership.
 
-Each body (and each plan or framework) gets a profile: the things it is related to,
-tagged with the kind of tie —
+Co-leading an action makes bodies partners, not duplicates, so shared leads are never
+counted. Each finding is one of these kinds, found by its own rule:
 
-* ``leads``        actions, programmes or plans it leads (LEADS);
-* ``oversees``     what it oversees, scrutinises, monitors or holds to account;
-* ``reports_to``   where it reports or is accountable to, or what it is part of;
-* ``member_of``    the bodies it is a member of (MEMBER_OF);
-* ``function``     what it contributes to, supports, advises, funds or administers;
-* ``covers``       the policy or priority areas it is responsible for or covers.
+=======================  ===============================================================
+kind                     rule, and why it suggests duplicated work
+=======================  ===============================================================
+parallel_oversight       two or more bodies do the same oversight job (the same type:
+                         monitor, oversee, scrutinise, hold to account) on the same object,
+                         each on its own: several bodies doing one job. Bodies named in the
+                         same sentence doing it together are partners, not duplicates, and
+                         the statutory background (reference lines: audit, regulation) is a
+                         different job from the Promise's own oversight, so neither counts
+parallel_frameworks      two plans or frameworks, neither part of nor informing the other,
+                         whose scopes (COVERS) share at least `MIN_SHARED_SCOPE` items and
+                         half of the smaller one: measuring or planning the same thing twice
+repeated_commitment      the same commitment (the same excerpt) counted under more than
+                         one action
+concentration            one body leads at least `CONCENTRATION_SHARE` of the actions
+                         (and at least `CONCENTRATION_MIN`): a disproportionate share
+role_overlap             a stated finding that the roles of two or more bodies are
+                         unclear or need clarifying (the documents' own judgement)
+same_body_two_names      two bodies of the same kind, type and scope whose names share an
+                         acronym or are near spellings of each other: a candidate for a
+                         reviewer to confirm, never merged automatically. Different kinds
+                         of thing that share a name (a national fund and a local
+                         partnership) are never paired.
+=======================  ===============================================================
 
-Score
------
-A weighted Jaccard index of two profiles: the weight of what they share divided by
-the weight of everything either has. A pair must share at least `MIN_SHARED` ties:
-two bodies that each do one thing, and the same thing, score 1.0 on one coincidence,
-which says little about duplicated remits. Weights say how strongly a shared tie suggests
-duplicated work: leading the same action or overseeing the same thing 3, covering the
-same area 2, the rest 1. A pair scores 1.0 when the profiles are identical and 0 when
-nothing is shared.
-
-Candidate pairs come from an inverted index (tie -> profiles that have it), so only
-profiles that share something are compared: the work grows with the ties shared, not
-with the square of the number of bodies. Ties held by more than `MAX_HOLDERS`
-profiles (everyone reports to the Government) are too common to suggest duplication
-and are skipped as pair generators, though they still count in the score.
+Every finding is small and named by what its members share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import combinations
 from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
+from rapidfuzz import fuzz
 
-from govmap.model import RELATIONSHIPS, NodeKind, Relation
+from govmap.model import FindingType, NodeKind, Relation, RelType, meaning
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
+from govmap.search import normalise
 
-TieKind = Literal["leads", "oversees", "reports_to", "member_of", "function", "covers"]
-# What kind of tie each relationship family makes (read from the vocabulary's table);
-# upward lines are "reports_to" whatever their family; provenance, links and legal lines
-# say nothing about a remit.
-_TIE_OF_FAMILY: dict[str, TieKind] = {
-    "leadership": "leads", "oversight": "oversees", "accountability": "reports_to",
-    "membership": "member_of", "contribution": "function", "funding": "function", "scope": "covers",
-}
-TIE_OF_TYPE: dict[str, TieKind] = {
-    str(t): "reports_to" if m.upward == "forward" else _TIE_OF_FAMILY[m.family]
-    for t, m in RELATIONSHIPS.items() if m.upward == "forward" or m.family in _TIE_OF_FAMILY}
-WEIGHT: dict[TieKind, float] = {"leads": 3, "oversees": 3, "covers": 2, "reports_to": 1,
-                                "member_of": 1, "function": 1}
-MAX_HOLDERS = 25
-MIN_SHARED = 2
-
-Tie = tuple[TieKind, str]
+DuplicationKind = Literal["parallel_oversight", "parallel_frameworks", "repeated_commitment",
+                          "concentration", "role_overlap", "same_body_two_names"]
+DUPLICATION_KINDS: tuple[str, ...] = DuplicationKind.__args__  # type: ignore[attr-defined]
+MIN_SHARED_SCOPE = 2
+CONCENTRATION_SHARE = 0.4
+CONCENTRATION_MIN = 5
+NAME_SIMILARITY = 92
 
 
-class SharedTie(BaseModel):
-    kind: TieKind
-    target: EntityRef
-    weight: float
-    evidence: list[Evidence]
+class DuplicationFinding(BaseModel):
+    """Bodies (or frameworks, or actions) that do the same thing, and what shows it."""
 
-
-class Overlap(BaseModel):
-    """Two bodies (or frameworks) that overlap, with what they share and why it counts."""
-
-    a: EntityRef
-    b: EntityRef
-    score: float
-    category: Literal["overlap", "parallel_oversight", "parallel_monitoring"]
-    shared: list[SharedTie]
+    id: str
+    kind: DuplicationKind
+    basis: Literal["stated", "derived"]
+    title: str
+    entities: list[EntityRef]
+    object: EntityRef | None = None
     explanation: str
-
-
-class Cluster(BaseModel):
-    members: list[EntityRef]
-    pairs: int
+    evidence: list[Evidence] = []
 
 
 class DuplicationReport(BaseModel):
-    min_score: float
-    pairs: list[Overlap]
-    clusters: list[Cluster]
+    by_kind: dict[str, int]
+    findings: list[DuplicationFinding]
 
 
-def profiles(graph: nx.MultiDiGraph) -> dict[str, dict[Tie, list[Relation]]]:
-    """Each body's and plan's ties, with the relations that make them."""
-    found: dict[str, dict[Tie, list[Relation]]] = defaultdict(lambda: defaultdict(list))
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        kind = TIE_OF_TYPE.get(key)
-        if kind is None or entity(graph, u).kind not in (NodeKind.BODY, NodeKind.PLAN):
+def _ref(graph: nx.MultiDiGraph, node: str) -> EntityRef:
+    return EntityRef.of(entity(graph, node))
+
+
+def _names(graph: nx.MultiDiGraph, nodes: list[str]) -> str:
+    return ", ".join(entity(graph, n).name for n in nodes)
+
+
+def parallel_oversight(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
+    """Several bodies with an oversight-family line to the same object."""
+    watchers: dict[tuple[str, str], dict[str, Relation]] = defaultdict(dict)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        relation: Relation = d["relation"]
+        if (meaning(k).family == "oversight" and entity(graph, u).kind == NodeKind.BODY
+                and not relation.is_reference_only):
+            watchers[(v, k)][u] = relation
+    for (target, rel_type), by_body in sorted(watchers.items()):
+        independent = _not_named_together(by_body)
+        if len(independent) < 2:
             continue
-        found[u][(kind, v)].append(data["relation"])
-    return found
+        verb = meaning(rel_type).reads
+        yield DuplicationFinding(
+            id=f"parallel_oversight:{rel_type.lower()}:{target}", kind="parallel_oversight",
+            basis="derived",
+            title=f"{len(independent)} bodies each {verb} {entity(graph, target).name}",
+            entities=[_ref(graph, b) for b in independent], object=_ref(graph, target),
+            explanation=(f"{_names(graph, independent)} each {verb} {entity(graph, target).name}, "
+                         "each on its own evidence"),
+            evidence=[Evidence.of(by_body[b]) for b in independent])
 
 
-def candidate_pairs(ties: dict[str, dict[Tie, list[Relation]]]) -> set[tuple[str, str]]:
-    """Pairs that share at least one tie that is not too common (the inverted index)."""
-    holders: dict[Tie, list[str]] = defaultdict(list)
-    for node, node_ties in ties.items():
-        for tie in node_ties:
-            holders[tie].append(node)
-    pairs: set[tuple[str, str]] = set()
-    for nodes in holders.values():
-        if 1 < len(nodes) <= MAX_HOLDERS:
-            pairs.update(combinations(sorted(nodes), 2))
-    return pairs
+def _not_named_together(by_body: dict[str, Relation]) -> list[str]:
+    """The bodies left when those whose lines cite one shared excerpt (named together,
+    working jointly) count as one."""
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for body, relation in sorted(by_body.items()):
+        groups[frozenset(" ".join((s.excerpt or "").split()) for s in relation.sources)].append(body)
+    merged: list[list[str]] = []
+    for excerpts, bodies in groups.items():
+        joint = next((m for m in merged if any(excerpts & _excerpts(by_body[b]) for b in m)), None)
+        if joint is None:
+            merged.append(list(bodies))
+        else:
+            joint.extend(bodies)
+    return sorted(bodies[0] for bodies in merged)
 
 
-def overlap_score(a: dict[Tie, list[Relation]], b: dict[Tie, list[Relation]]) -> float:
-    """Weighted Jaccard index of two profiles.
-
-    >>> overlap_score({("leads", "x"): []}, {("leads", "x"): [], ("member_of", "y"): []})
-    0.75
-    """
-    shared = sum(WEIGHT[k] for k, _ in a.keys() & b.keys())
-    union = sum(WEIGHT[k] for k, _ in a.keys() | b.keys())
-    return round(shared / union, 3) if union else 0.0
+def _excerpts(relation: Relation) -> frozenset[str]:
+    return frozenset(" ".join((s.excerpt or "").split()) for s in relation.sources)
 
 
-def duplication(graph: nx.MultiDiGraph, *, min_score: float = 0.3,
+def parallel_frameworks(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
+    """Plans or frameworks whose stated scopes largely coincide."""
+    scopes: dict[str, dict[str, Relation]] = defaultdict(dict)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if k == RelType.COVERS:
+            scopes[u][v] = d["relation"]
+    for a, b in combinations(sorted(scopes), 2):
+        if graph.has_edge(a, b) or graph.has_edge(b, a):
+            continue  # one covers, informs or belongs to the other: a hierarchy, not a twin
+        shared = sorted(scopes[a].keys() & scopes[b].keys())
+        smaller = min(len(scopes[a]), len(scopes[b]))
+        if len(shared) >= MIN_SHARED_SCOPE and len(shared) * 2 >= smaller:
+            yield DuplicationFinding(
+                id=f"parallel_frameworks:{a}+{b}", kind="parallel_frameworks", basis="derived",
+                title=f"{entity(graph, a).name} and {entity(graph, b).name} cover the same ground",
+                entities=[_ref(graph, a), _ref(graph, b)],
+                explanation=f"both cover {_names(graph, shared)}",
+                evidence=[Evidence.of(scopes[x][t]) for t in shared for x in (a, b)])
+
+
+def repeated_commitments(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
+    """The same commitment, by its excerpt, recorded under several actions."""
+    actions_by_excerpt: dict[str, set[str]] = defaultdict(set)
+    for node in graph:
+        for commitment in entity(graph, node).commitments:
+            for source in commitment.sources:
+                if source.excerpt:
+                    actions_by_excerpt[" ".join(source.excerpt.split())].add(node)
+    for excerpt, actions in sorted(actions_by_excerpt.items()):
+        if len(actions) > 1:
+            ids = sorted(actions)
+            yield DuplicationFinding(
+                id="repeated_commitment:" + "+".join(ids), kind="repeated_commitment",
+                basis="derived", title=f"One commitment counted under {len(ids)} actions",
+                entities=[_ref(graph, a) for a in ids],
+                explanation=f"“{excerpt}” is recorded as a commitment of {_names(graph, ids)}")
+
+
+def concentration(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
+    """A body that leads a disproportionate share of the actions."""
+    actions = [n for n in graph if entity(graph, n).kind == NodeKind.ACTION]
+    led: dict[str, list[Relation]] = defaultdict(list)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if k == RelType.LEADS and v in actions:
+            led[u].append(d["relation"])
+    for body, relations in sorted(led.items()):
+        if len(relations) >= max(CONCENTRATION_MIN, CONCENTRATION_SHARE * len(actions)):
+            yield DuplicationFinding(
+                id=f"concentration:{body}", kind="concentration", basis="derived",
+                title=f"{entity(graph, body).name} leads {len(relations)} of {len(actions)} actions",
+                entities=[_ref(graph, body)],
+                explanation=(f"{entity(graph, body).name} is a lead of {len(relations)} of the "
+                             f"{len(actions)} actions ({len(relations) / len(actions):.0%})"),
+                evidence=[Evidence.of(r) for r in relations])
+
+
+def role_overlaps(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
+    """The documents' own findings that the roles of several bodies need clarifying."""
+    for node in sorted(graph):
+        finding = entity(graph, node)
+        if finding.kind != NodeKind.FINDING or finding.type != FindingType.ROLE_UNCLEAR:
+            continue
+        concerned = [(v, d["relation"]) for _, v, k, d in graph.out_edges(node, keys=True, data=True)
+                     if k == RelType.CONCERNS and entity(graph, v).kind == NodeKind.BODY]
+        if len(concerned) >= 2:
+            bodies = sorted(v for v, _ in concerned)
+            yield DuplicationFinding(
+                id=f"role_overlap:{node}", kind="role_overlap", basis="stated",
+                title=f"The roles of {_names(graph, bodies)} overlap or are unclear",
+                entities=[_ref(graph, b) for b in bodies], object=_ref(graph, node),
+                explanation=finding.description or finding.name,
+                evidence=[Evidence.of(r) for _, r in concerned])
+
+
+def same_body_two_names(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
+    """Bodies that may be one body recorded twice, for a reviewer to confirm."""
+    bodies = [entity(graph, n) for n in sorted(graph) if entity(graph, n).kind == NodeKind.BODY]
+    for a, b in combinations(bodies, 2):
+        if (a.type, a.scope) != (b.type, b.scope):
+            continue  # different kinds of thing may share a name; they are never paired
+        names_a, names_b = {normalise(n) for n in a.names}, {normalise(n) for n in b.names}
+        near = max(fuzz.ratio(x, y) for x in names_a for y in names_b)
+        if names_a & names_b or near >= NAME_SIMILARITY:
+            yield DuplicationFinding(
+                id=f"same_body_two_names:{a.id}+{b.id}", kind="same_body_two_names",
+                basis="derived", title=f"{a.name} and {b.name} may be one body",
+                entities=[EntityRef.of(a), EntityRef.of(b)],
+                explanation=(f"names {'shared' if names_a & names_b else f'{near:.0f}% alike'}; "
+                             "a reviewer should confirm before anything is merged"))
+
+
+RULES = (parallel_oversight, parallel_frameworks, repeated_commitments, concentration,
+         role_overlaps, same_body_two_names)
+
+
+def duplication(graph: nx.MultiDiGraph, *, kind: str | None = None, entity_id: str | None = None,
                 day: dt.date | None = None) -> DuplicationReport:
-    """Overlapping pairs scoring at least `min_score`, best first, and their clusters."""
+    """Every duplication finding, by kind, optionally about one entity."""
     graph = as_at(graph, day)
-    ties = profiles(graph)
-    found: list[Overlap] = []
-    for a, b in candidate_pairs(ties):
-        if len(ties[a].keys() & ties[b].keys()) < MIN_SHARED:
-            continue
-        score = overlap_score(ties[a], ties[b])
-        if score >= min_score:
-            found.append(_overlap(graph, a, b, score, ties))
-    found.sort(key=lambda o: (-o.score, o.a.id, o.b.id))
-    return DuplicationReport(min_score=min_score, pairs=found, clusters=_clusters(graph, found))
-
-
-def _overlap(graph: nx.MultiDiGraph, a: str, b: str, score: float,
-             ties: dict[str, dict[Tie, list[Relation]]]) -> Overlap:
-    shared = sorted(ties[a].keys() & ties[b].keys(), key=lambda t: (-WEIGHT[t[0]], t))
-    tie_list = [SharedTie(kind=k, target=EntityRef.of(entity(graph, target)), weight=WEIGHT[k],
-                          evidence=[Evidence.of(r) for r in ties[a][(k, target)] + ties[b][(k, target)]])
-                for k, target in shared]
-    kinds = {k for k, _ in shared}
-    both_frameworks = all(entity(graph, n).kind == NodeKind.PLAN for n in (a, b))
-    category = ("parallel_monitoring" if both_frameworks and "oversees" in kinds
-                else "parallel_oversight" if "oversees" in kinds else "overlap")
-    names = "; ".join(f"both {s.kind.replace('_', ' ')} {s.target.name}" for s in tie_list)
-    ea, eb = entity(graph, a), entity(graph, b)
-    return Overlap(a=EntityRef.of(ea), b=EntityRef.of(eb), score=score, category=category,
-                   shared=tie_list, explanation=(
-                       f"{ea.name} and {eb.name} share {len(shared)} of "
-                       f"{len(ties[a].keys() | ties[b].keys())} ties (weighted score {score}): {names}."))
-
-
-def _clusters(graph: nx.MultiDiGraph, pairs: list[Overlap]) -> list[Cluster]:
-    linked = nx.Graph()
-    linked.add_edges_from((p.a.id, p.b.id) for p in pairs)
-    groups = [sorted(c) for c in nx.connected_components(linked) if len(c) > 2]
-    return [Cluster(members=[EntityRef.of(entity(graph, n)) for n in group],
-                    pairs=linked.subgraph(group).number_of_edges())
-            for group in sorted(groups, key=lambda g: (-len(g), g))]
+    found = [f for rule in RULES for f in rule(graph)
+             if (kind is None or f.kind == kind)
+             and (entity_id is None or any(e.id == entity_id for e in f.entities))]
+    counts: dict[str, int] = defaultdict(int)
+    for f in found:
+        counts[f.kind] += 1
+    return DuplicationReport(by_kind=dict(counts), findings=found)

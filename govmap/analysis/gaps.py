@@ -1,29 +1,42 @@
-"""Gaps: what nobody leads, commits to, scrutinises or answers for.
+"""Gaps: what the documents say is missing or weak, and what the graph shows missing.
 
-Each gap names one entity, a severity and the evidence that shows it:
+Two bases, returned together and marked:
 
-=========================  ========  ==================================================
-code                       severity  rule
-=========================  ========  ==================================================
-action_no_lead             high      an action with no LEADS edge into it
-action_little_or_no_work   high      assessed as "little or no work underway"
-action_leads_unanchored    high      every lead of the action lacks an upward line
-action_no_commitment       medium    leads named, but no commitment received; high when
-                                     the action is also assessed as little or no work
-action_soft_oversight_only medium    the action's leads reach the top only through soft
-                                     oversight (no power to compel)
-body_no_accountability     medium    a body of the Scottish public sector, not the top and
-                                     not ended, with no upward line; low for funds and
-                                     programmes. Bodies outside the Scottish public
-                                     sector (UK-wide, English, courts, third sector,
-                                     academic, mixed collectives) answer through
-                                     governance the map does not cover: not a gap
-duty_no_scrutiny           medium    a body with a statutory duty (HAS_DUTY_UNDER) that
-                                     nobody oversees, scrutinises or holds to account
-ends_with_responsibilities medium    a body with an end date that still leads,
-                                     oversees or supports something
-no_sources                 low       an entity or relation that cites no source
-=========================  ========  ==================================================
+* **stated** — the documents' own assessments. Each stated finding (a `finding` entity,
+  see `graph_seed/findings.yaml`) is one gap, of its finding type, about the entities it
+  `CONCERNS`, with who assessed it (`ASSESSED_BY`) and when (`assessed_on`). The
+  Change Programme's own verdicts on an action ("little or no work", "No commitments
+  received") are stated too.
+* **derived** — rules run on the graph, each with its reason:
+
+==========================  ========  ===================================================
+kind                        severity  rule, and why
+==========================  ========  ===================================================
+action_no_lead              high      no LEADS edge into the action: nobody is named to
+                                      deliver it
+action_leads_unanchored     high      every lead of the action is a body of the Scottish
+                                      public sector with no line of accountability stated
+                                      in the sources: nobody answers for it
+action_soft_oversight_only  medium    the action, judged on its leads, reaches the top only
+                                      through soft oversight (no power to compel)
+body_no_accountability      by use    a body of the Scottish public sector, not ended and
+                                      not the top, with no line of accountability stated
+                                      in the sources. Severity by what depends on it: high
+                                      when it leads three or more things, medium when it
+                                      holds any responsibility, low otherwise. Bodies
+                                      outside the Scottish public sector answer through
+                                      governance the map does not cover: never a gap
+ends_without_successor      high      a body with an end date that still holds
+                                      responsibilities, and no body that SUCCEEDS it
+advice_no_response_route    medium    a body advises another and no other line joins them
+                                      (no reporting, accountability or membership either
+                                      way): no stated route for a response
+duty_no_scrutiny            medium    an organisation (not a post, which is checked through
+                                      its body) with a statutory duty (HAS_DUTY_UNDER) that
+                                      nobody oversees, scrutinises, monitors or holds to
+                                      account
+no_sources                  low       an entity or relation that cites no source
+==========================  ========  ===================================================
 """
 
 from __future__ import annotations
@@ -35,80 +48,154 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.model import OVERSIGHT_TYPES, RESPONSIBILITY_TYPES, AssessmentStatus, Entity, NodeKind, Source
+from govmap.model import (
+    OVERSIGHT_TYPES,
+    RESPONSIBILITY_TYPES,
+    AssessmentStatus,
+    Entity,
+    FindingType,
+    NodeKind,
+    RelType,
+    Source,
+)
 from govmap.queries.accountability import accountability_chain, dead_end, leads_of
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
 
 Severity = Literal["high", "medium", "low"]
+Basis = Literal["stated", "derived"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SELF_GOVERNED = {"fund", "programme"}
+DERIVED_KINDS = ("action_no_lead", "action_leads_unanchored", "action_soft_oversight_only",
+                 "body_no_accountability", "ends_without_successor", "advice_no_response_route",
+                 "duty_no_scrutiny", "no_sources")
+GAP_KINDS = (*(t.value for t in FindingType), *DERIVED_KINDS)
+# How much a stated finding weighs: what leaves an action with nobody to deliver or check it
+STATED_SEVERITY: dict[str, Severity] = {
+    "no_commitment": "high", "little_or_no_work": "high", "no_lead": "high",
+    "no_scrutiny": "high", "no_strategy": "high", "role_unclear": "high",
+}
 
 
 class Gap(BaseModel):
+    """One gap: stated by a document or derived by a rule, with what shows it."""
+
     id: str
-    code: str
+    kind: str
+    basis: Basis
     severity: Severity
     entity: EntityRef
+    entities: list[EntityRef]
     message: str
+    assessed_on: dt.date | None = None
+    assessed_by: list[EntityRef] = []
     sources: list[Source] = []
     evidence: list[Evidence] = []
 
 
-def _gap(code: str, severity: Severity, subject: Entity, message: str, *,
+def _gap(kind: str, severity: Severity, subject: Entity, message: str, *,
          evidence: list[Evidence] | None = None, sources: list[Source] | None = None) -> Gap:
-    return Gap(id=f"{code}:{subject.id}", code=code, severity=severity,
-               entity=EntityRef.of(subject), message=message,
-               sources=subject.sources if sources is None else sources,
-               evidence=evidence or [])
+    return Gap(id=f"{kind}:{subject.id}", kind=kind, basis="derived", severity=severity,
+               entity=EntityRef.of(subject), entities=[EntityRef.of(subject)], message=message,
+               sources=subject.sources if sources is None else sources, evidence=evidence or [])
+
+
+def stated_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
+    """Each stated finding, and the Change Programme's own verdicts on the actions that
+    no finding of the same kind already records."""
+    findings = [_finding_gap(graph, entity(graph, n)) for n in sorted(graph)
+                if entity(graph, n).kind == NodeKind.FINDING]
+    recorded = {(g.kind, e.id) for g in findings for e in g.entities}
+    yield from findings
+    for node in sorted(graph):
+        if entity(graph, node).kind == NodeKind.ACTION:
+            yield from (g for g in _assessed_action(graph, entity(graph, node))
+                        if (g.kind, node) not in recorded)
+
+
+def _finding_gap(graph: nx.MultiDiGraph, finding: Entity) -> Gap:
+    out = [(v, k, d["relation"]) for _, v, k, d in graph.out_edges(finding.id, keys=True, data=True)]
+    concerns = [EntityRef.of(entity(graph, v)) for v, k, _ in out if k == RelType.CONCERNS]
+    assessors = [EntityRef.of(entity(graph, v)) for v, k, _ in out if k == RelType.ASSESSED_BY]
+    subject = concerns[0] if concerns else EntityRef.of(finding)
+    return Gap(id=finding.id, kind=str(finding.type), basis="stated",
+               severity=STATED_SEVERITY.get(str(finding.type), "medium"), entity=subject,
+               entities=concerns or [subject], message=finding.description or finding.name,
+               assessed_on=finding.assessed_on, assessed_by=assessors, sources=finding.sources,
+               evidence=[Evidence.of(r) for _, _, r in out])
+
+
+def _assessed_action(graph: nx.MultiDiGraph, action: Entity) -> Iterator[Gap]:
+    """"Little or no work" and "No commitments received", as Change Programme ONE says."""
+    verdicts = []
+    if action.status == AssessmentStatus.LITTLE_OR_NO_WORK:
+        verdicts.append(("little_or_no_work", f"{action.name} is assessed as having little or no "
+                                              "work underway"))
+    if action.commitment_received is False and not action.commitments:
+        verdicts.append(("no_commitment", f"No commitments were received for {action.name}"))
+    for kind, message in verdicts:
+        yield Gap(id=f"{kind}:{action.id}", kind=kind, basis="stated",
+                  severity=STATED_SEVERITY[kind], entity=EntityRef.of(action),
+                  entities=[EntityRef.of(action)], message=message,
+                  assessed_on=dt.date(2021, 1, 1), assessed_by=_change_programme_author(graph),
+                  sources=action.sources)
+
+
+def _change_programme_author(graph: nx.MultiDiGraph) -> list[EntityRef]:
+    return [EntityRef.of(entity(graph, u)) for u, _, k in graph.in_edges("change-programme-one", keys=True)
+            if k == RelType.AUTHORED] if "change-programme-one" in graph else []
 
 
 def action_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
     action = entity(graph, node)
     leads = leads_of(graph, node)
     lead_evidence = [Evidence.of(r) for _, r in leads]
-    little = action.status == AssessmentStatus.LITTLE_OR_NO_WORK
     if not leads:
         yield _gap("action_no_lead", "high", action, f"{action.name} has no lead organisation")
-    if little:
-        yield _gap("action_little_or_no_work", "high", action,
-                   f"{action.name} is assessed as having little or no work underway")
-    if leads and not action.commitments and action.commitment_received is not True:
-        yield _gap("action_no_commitment", "high" if little else "medium", action,
-                   f"{action.name} has {len(leads)} lead(s) but no commitment was received",
-                   evidence=lead_evidence)
-    if leads and all(dead_end(graph, u) == "broken" for u, _ in leads):
+        return
+    if all(dead_end(graph, u) == "broken" for u, _ in leads):
         names = ", ".join(entity(graph, u).name for u, _ in leads)
         yield _gap("action_leads_unanchored", "high", action,
-                   f"no lead of {action.name} has a line of accountability ({names})",
-                   evidence=lead_evidence)
-    if leads and accountability_chain(graph, node).standing == "soft_only":
+                   f"no lead of {action.name} has a line of accountability stated in the "
+                   f"sources ({names})", evidence=lead_evidence)
+    elif accountability_chain(graph, node).standing == "soft_only":
         yield _gap("action_soft_oversight_only", "medium", action,
-                   f"every lead of {action.name} reaches the top only through soft oversight, "
-                   "with no power to compel", evidence=lead_evidence)
+                   f"{action.name} reaches the top only through soft oversight, with no power "
+                   "to compel", evidence=lead_evidence)
 
 
 def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
     body = entity(graph, node)
+    held = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
+            if k in RESPONSIBILITY_TYPES]
     ended = body.valid_to is not None and body.valid_to < dt.date.today()
     if dead_end(graph, node) == "broken" and body.in_scottish_public_sector and not ended:
-        yield _gap("body_no_accountability",
-                   "low" if body.type in SELF_GOVERNED else "medium", body,
-                   f"{body.name} answers to no one in the map")
+        leads = sum(r.type == RelType.LEADS for r in held)
+        severity: Severity = "high" if leads >= 3 else "medium" if held else "low"
+        if body.type in SELF_GOVERNED:
+            severity = "low"
+        yield _gap("body_no_accountability", severity, body,
+                   f"no line of accountability for {body.name} is stated in the sources"
+                   + (f"; it holds {len(held)} responsibilities" if held else ""),
+                   evidence=[Evidence.of(r) for r in held])
+    successors = [u for u, _, k in graph.in_edges(node, keys=True) if k == RelType.SUCCEEDS]
+    if body.valid_to is not None and held and not successors:
+        yield _gap("ends_without_successor", "high", body,
+                   f"{body.name} ends on {body.valid_to.isoformat()} but holds {len(held)} "
+                   "responsibilities, and no successor is named", evidence=[Evidence.of(r) for r in held])
+    for _, advised, k, d in graph.out_edges(node, keys=True, data=True):
+        other_lines = set(graph[node][advised]) - {RelType.ADVISES} | set(graph[advised].get(node, {}))
+        if k == RelType.ADVISES and not other_lines:
+            yield _gap("advice_no_response_route", "medium", body,
+                       f"{body.name} advises {entity(graph, advised).name}, and no route for a "
+                       "response is stated", evidence=[Evidence.of(d["relation"])]
+                       ).model_copy(update={"id": f"advice_no_response_route:{node}:{advised}"})
     duties = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
-              if k == "HAS_DUTY_UNDER"]
-    overseen = any(k in OVERSIGHT_TYPES for _, _, k in graph.in_edges(node, keys=True))
-    if duties and not overseen:
+              if k == RelType.HAS_DUTY_UNDER]
+    scrutinised = any(k in OVERSIGHT_TYPES for _, _, k in graph.in_edges(node, keys=True))
+    if duties and not scrutinised and body.type != "post":  # a post is checked through its body
         yield _gap("duty_no_scrutiny", "medium", body,
                    f"{body.name} has {len(duties)} statutory duty(ies) and nobody scrutinises it",
                    evidence=[Evidence.of(r) for r in duties])
-    if body.valid_to is not None:
-        held = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
-                if k in RESPONSIBILITY_TYPES]
-        if held:
-            yield _gap("ends_with_responsibilities", "medium", body,
-                       f"{body.name} ends on {body.valid_to.isoformat()} but holds "
-                       f"{len(held)} responsibilities that need a successor",
-                       evidence=[Evidence.of(r) for r in held])
 
 
 def source_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
@@ -125,23 +212,34 @@ def source_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
             yield gap.model_copy(update={"id": f"no_sources:{relation.key}"})
 
 
-def gaps(graph: nx.MultiDiGraph, *, severity: Severity | None = None, code: str | None = None,
-         day: dt.date | None = None) -> list[Gap]:
-    """Every gap in the graph, most severe first, optionally filtered."""
-    graph = as_at(graph, day)
-    found: list[Gap] = []
+def derived_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
     for node in sorted(graph):
         kind = entity(graph, node).kind
         if kind == NodeKind.ACTION:
-            found += action_gaps(graph, node)
+            yield from action_gaps(graph, node)
         elif kind == NodeKind.BODY:
-            found += body_gaps(graph, node)
-    found += source_gaps(graph)
-    found = [g for g in found if (severity is None or g.severity == severity)
-             and (code is None or g.code == code)]
-    return sorted(found, key=lambda g: (SEVERITY_ORDER[g.severity], g.code, g.entity.id, g.id))
+            yield from body_gaps(graph, node)
+    yield from source_gaps(graph)
 
 
-GAP_CODES = ("action_no_lead", "action_little_or_no_work", "action_leads_unanchored",
-             "action_soft_oversight_only", "action_no_commitment", "body_no_accountability",
-             "duty_no_scrutiny", "ends_with_responsibilities", "no_sources")
+def gaps(graph: nx.MultiDiGraph, *, severity: Severity | None = None, kind: str | None = None,
+         basis: Basis | None = None, entity_id: str | None = None,
+         assessed_from: dt.date | None = None, assessed_to: dt.date | None = None,
+         day: dt.date | None = None) -> list[Gap]:
+    """Every gap, stated and derived, most severe first, optionally filtered.
+
+    A filter on the date of assessment keeps only stated gaps assessed in that range.
+    """
+    graph = as_at(graph, day)
+    found = [*stated_gaps(graph), *derived_gaps(graph)]
+
+    def keep(g: Gap) -> bool:
+        dated = assessed_from is None and assessed_to is None or (
+            g.assessed_on is not None and (assessed_from is None or assessed_from <= g.assessed_on)
+            and (assessed_to is None or g.assessed_on <= assessed_to))
+        return ((severity is None or g.severity == severity) and (kind is None or g.kind == kind)
+                and (basis is None or g.basis == basis) and dated
+                and (entity_id is None or any(e.id == entity_id for e in g.entities)))
+
+    return sorted(filter(keep, found),
+                  key=lambda g: (SEVERITY_ORDER[g.severity], g.basis, g.kind, g.entity.id, g.id))

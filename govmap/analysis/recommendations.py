@@ -1,72 +1,171 @@
-"""Streamlining recommendations, derived from the findings by rules — never written
-per entity.
+"""Streamlining recommendations, made only from findings, one per problem, under
+written guard rules.
 
-The rules (`RULES`) are the one place that says what becomes a recommendation and at
-what priority:
+A recommendation comes from a group of findings of one kind (stated gaps, derived gaps,
+chain flags, duplication findings); it is never written per entity by hand. `RULES` is
+the one place that says, for each category, where it comes from, its priority, who
+should act and by when. Each recommendation carries a table of what it covers (an action
+and its candidate owner, say), its addressees, a timescale, a confidence and the full
+evidence of its findings.
 
-==========================  =======================================  =====================
-category                    comes from                               priority rule
-==========================  =======================================  =====================
-consolidate_bodies          duplication pair with score >= 0.5,      high when >= 0.75,
-                            both bodies                              else medium
-consolidate_frameworks      duplication pair of two plans or         medium
-                            frameworks (parallel monitoring)
-single_accountable_owner    chain flag ``shared_lead`` on an action  high when the action is
-                                                                     not yet sufficient,
-                                                                     else medium
-establish_accountability    gap ``body_no_accountability`` (medium)  high when the body
-                            for a body that leads or oversees        leads 3+ actions,
-                            something                                else medium
-secure_commitments          gap ``action_no_commitment``             high when little or no
-                                                                     work, else medium
-plan_succession             gap ``ends_with_responsibilities``       high
-establish_scrutiny          gap ``duty_no_scrutiny``                 medium
-clarify_principals          chain flag ``several_principals`` on a   low
-                            body that leads something
-==========================  =======================================  =====================
+Guards (`guard_problems`), applied to every recommendation before it is returned, and
+tested:
 
-Every recommendation keeps the findings it came from and their evidence, and has a
-stable id built from its category and the entities it concerns.
+1. never propose merging or consolidating bodies: duplication is answered by agreeing
+   who does a job, not by merging organisations of different kinds or sectors; two
+   records of one body go to a reviewer as data, not as a recommendation;
+2. never address a body that has ended, or one outside the Scottish public sector, and
+   never ask one to establish accountability;
+3. never name as an owner or successor a body the documents say is being replaced or
+   that ends (a body others `SUCCEED`, or one with an end date): that would run against
+   the documents' stated direction.
+
+Confidence is ``stated`` when every finding is the documents' own assessment,
+``inferred`` when any evidence rests on a reviewer's inference, else ``derived``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.analysis.duplication import Overlap, duplication
+from govmap.analysis.duplication import DuplicationFinding, duplication
 from govmap.analysis.gaps import Gap, gaps
-from govmap.model import AssessmentStatus, NodeKind, RelType, Source, meaning
-from govmap.queries.accountability import accountability_chain
+from govmap.model import Confidence, LeadRank, NodeKind, RelType, Source, Strength
+from govmap.queries.accountability import accountability_chain, leads_of, upward_hops
 from govmap.queries.common import EntityRef, Evidence, entity
 
 Priority = Literal["high", "medium", "low"]
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+TIMESCALE: dict[Priority, str] = {"high": "within 6 months", "medium": "within 12 months",
+                                  "low": "before the 2027 review of Plan 24-30"}
 
-RULES: dict[str, str] = {
-    "consolidate_bodies": "duplication score >= 0.75 is high, >= 0.5 medium",
-    "consolidate_frameworks": "overlapping plans or frameworks are medium",
-    "single_accountable_owner": "high when the action is assessed as not yet sufficient or "
-                                "little or no work, else medium",
-    "establish_accountability": "high when the body leads 3 or more actions, else medium",
-    "secure_commitments": "high when the action has little or no work underway, else medium",
-    "plan_succession": "always high: responsibilities outlive the body that holds them",
-    "establish_scrutiny": "always medium",
-    "clarify_principals": "always low",
+
+@dataclass(frozen=True)
+class Rule:
+    """How one category of recommendation is made."""
+
+    title: str
+    comes_from: str
+    priority: Priority
+    addressee: str
+    action: str
+
+
+RULES: dict[str, Rule] = {
+    "secure_commitments": Rule(
+        "Secure commitments for the actions that have none", "stated gaps no_commitment",
+        "high", "the leads of each action", "agree and publish commitments, with dates, for "
+        "each action listed"),
+    "restart_stalled_actions": Rule(
+        "Restart the actions with little or no work underway", "stated gaps little_or_no_work",
+        "high", "the leads of each action", "name who restarts each action and by when"),
+    "single_accountable_owner": Rule(
+        "Name a single accountable owner for each shared action",
+        "chain flag shared_lead", "high", "the leads of each action",
+        "agree one owner per action, answerable for all of it, with the others contributing"),
+    "establish_accountability": Rule(
+        "State to whom each leading body answers", "derived gaps body_no_accountability "
+        "(bodies that lead or oversee something)", "high", "each body listed",
+        "state, and publish, to whom the body answers for the work it leads"),
+    "strengthen_soft_oversight": Rule(
+        "Give the actions resting on soft oversight a formal line", "derived gaps "
+        "action_soft_oversight_only", "medium", "the leads of each action",
+        "name a formal line (a body with a duty to answer) for each action"),
+    "plan_succession": Rule(
+        "Name who takes on the responsibilities of bodies that end", "derived gaps "
+        "ends_without_successor", "high", "the bodies these answer to",
+        "name a successor for each responsibility before the end date"),
+    "clarify_roles": Rule(
+        "Clarify roles the documents find unclear or overlapping",
+        "stated findings role_unclear; duplication role_overlap", "high",
+        "the bodies concerned", "publish who does what among the bodies listed"),
+    "one_body_per_oversight_job": Rule(
+        "Agree one body for each oversight job done several times",
+        "duplication parallel_oversight", "medium", "the bodies concerned",
+        "agree which body does each job and how the others use its work"),
+    "align_frameworks": Rule(
+        "Align frameworks that cover the same ground", "duplication parallel_frameworks",
+        "medium", "the bodies that wrote them", "agree one measure for the shared ground"),
+    "spread_the_load": Rule(
+        "Spread the load of a body that leads most actions", "duplication concentration",
+        "low", "the body concerned", "name co-owners or delegate ownership of some actions"),
+    "respond_to_advice": Rule(
+        "Give each advisory line a route for a response", "derived gaps "
+        "advice_no_response_route", "low", "the bodies advised",
+        "say how and when the advice is answered"),
+    "establish_scrutiny": Rule(
+        "Establish scrutiny of statutory duties", "derived gaps duty_no_scrutiny", "medium",
+        "each body listed", "name who checks that each duty is met"),
 }
+# The other stated findings, one category per finding type: (title, what to do, priority)
+_STATED: dict[str, tuple[str, str, Priority]] = {
+    "weak_commitment": ("Firm up commitments that do not match what is required",
+                        "restate each commitment against what the action requires", "medium"),
+    "no_lead": ("Name a lead where the documents find none", "name a lead for each", "high"),
+    "no_strategy": ("Agree the strategies the documents find missing",
+                    "agree and publish each strategy, with its owner", "high"),
+    "no_route_map": ("Set out route maps where the documents find none",
+                     "publish a route map for each", "medium"),
+    "no_standards": ("Set the standards and guidance the documents find missing",
+                     "name who sets each standard and by when", "medium"),
+    "no_baseline_data": ("Establish the baseline data the documents find missing",
+                         "name who collects each baseline and publish it", "medium"),
+    "no_scrutiny": ("Close the scrutiny gaps the documents name",
+                    "name who scrutinises each area", "high"),
+    "no_response_route": ("Give the voices and advice the documents name a route to a response",
+                          "say how and when each is answered", "medium"),
+    "capacity": ("Address the capacity and funding shortfalls the documents name",
+                 "plan the capacity each needs, with its funding", "medium"),
+    "late_monitoring": ("Bring monitoring forward where the documents find it late or missing",
+                        "set a date and an owner for each report", "medium"),
+    "fragmented": ("Simplify the structures the documents find fragmented or cluttered",
+                   "agree which structures to keep and how they connect", "medium"),
+    "pace": ("Speed up the work the documents find too slow", "name what unblocks each", "medium"),
+    "implementation_gap": ("Put into practice the policy and law the documents find unapplied",
+                           "name who implements each, and by when", "medium"),
+}
+RULES.update({f"act_on_{kind}": Rule(title, f"stated findings {kind}", priority,
+                                     "the owners of the actions concerned, or the bodies concerned",
+                                     action)
+              for kind, (title, action, priority) in _STATED.items()})
+STATED_BY_CATEGORY = {"no_commitment": "secure_commitments",
+                      "little_or_no_work": "restart_stalled_actions",
+                      "role_unclear": "clarify_roles",
+                      **{kind: f"act_on_{kind}" for kind in _STATED}}
+DERIVED_BY_CATEGORY = {"body_no_accountability": "establish_accountability",
+                       "action_soft_oversight_only": "strengthen_soft_oversight",
+                       "ends_without_successor": "plan_succession",
+                       "advice_no_response_route": "respond_to_advice",
+                       "duty_no_scrutiny": "establish_scrutiny"}
+DUPLICATION_BY_CATEGORY = {"role_overlap": "clarify_roles",
+                           "parallel_oversight": "one_body_per_oversight_job",
+                           "parallel_frameworks": "align_frameworks",
+                           "concentration": "spread_the_load"}
 
 
 class Finding(BaseModel):
-    """What a query found that a recommendation rests on."""
+    """A finding a recommendation rests on, with its evidence."""
 
     source: Literal["gap", "chain", "duplication"]
+    basis: Literal["stated", "derived"]
     code: str
     message: str
     evidence: list[Evidence] = []
     sources: list[Source] = []
+
+
+class Row(BaseModel):
+    """One line of a recommendation's table: what it covers and who should act on it."""
+
+    subject: EntityRef
+    detail: str
+    owners: list[EntityRef] = []
 
 
 class Recommendation(BaseModel):
@@ -75,7 +174,12 @@ class Recommendation(BaseModel):
     priority: Priority
     priority_rule: str
     title: str
+    action: str
+    addressees: list[EntityRef]
+    timescale: str
+    confidence: Confidence | Literal["derived"]
     entities: list[EntityRef]
+    rows: list[Row]
     rationale: str
     findings: list[Finding]
 
@@ -84,109 +188,189 @@ class Recommendation(BaseModel):
         return sum(len(f.evidence) + len(f.sources) for f in self.findings)
 
 
-def _rec(category: str, priority: Priority, title: str, entities: list[EntityRef], rationale: str,
-         findings: list[Finding]) -> Recommendation:
-    ids = "+".join(sorted(e.id for e in entities))
-    return Recommendation(id=f"{category}:{ids}", category=category, priority=priority,
-                          priority_rule=RULES[category], title=title, entities=entities,
-                          rationale=rationale, findings=findings)
+# -- building one recommendation -------------------------------------------------------
+def _confidence(findings: list[Finding]) -> Confidence | Literal["derived"]:
+    if any(e.confidence == Confidence.INFERRED for f in findings for e in f.evidence):
+        return Confidence.INFERRED
+    return Confidence.STATED if all(f.basis == "stated" for f in findings) else "derived"
 
 
-def _from_gap(gap: Gap) -> Finding:
-    return Finding(source="gap", code=gap.code, message=gap.message, evidence=gap.evidence,
-                   sources=gap.sources)
+def _make(category: str, rows: list[Row], addressees: list[EntityRef], findings: list[Finding],
+          rationale: str) -> Recommendation:
+    rule = RULES[category]
+    entities = list({r.subject.id: r.subject for r in rows}.values())
+    return Recommendation(
+        id=category, category=category, priority=rule.priority,
+        priority_rule=f"{rule.priority}: from {rule.comes_from}", title=rule.title,
+        action=rule.action, addressees=addressees, timescale=TIMESCALE[rule.priority],
+        confidence=_confidence(findings), entities=entities, rows=rows, rationale=rationale,
+        findings=findings)
 
 
-def from_duplication(pair: Overlap, graph: nx.MultiDiGraph) -> Recommendation | None:
-    finding = Finding(source="duplication", code=pair.category, message=pair.explanation,
-                      evidence=[e for s in pair.shared for e in s.evidence])
-    both_plans = pair.a.kind == pair.b.kind == NodeKind.PLAN
-    if both_plans:
-        return _rec("consolidate_frameworks", "medium",
-                    f"Consolidate {pair.a.name} and {pair.b.name}", [pair.a, pair.b],
-                    f"Both cover or monitor the same things ({len(pair.shared)} shared); one "
-                    "framework with one owner would halve the reporting asked of delivery bodies.",
-                    [finding])
-    if pair.score < 0.5 or "body" not in (pair.a.kind, pair.b.kind):
-        return None
-    return _rec("consolidate_bodies", "high" if pair.score >= 0.75 else "medium",
-                f"Review {pair.a.name} and {pair.b.name} for consolidation", [pair.a, pair.b],
-                f"Their remits overlap (score {pair.score}): {pair.explanation} Merging them, or "
-                "setting out which leads on what, would remove duplicated effort.", [finding])
+def _gap_finding(gap: Gap) -> Finding:
+    return Finding(source="gap", basis=gap.basis, code=gap.kind, message=gap.message,
+                   evidence=gap.evidence, sources=gap.sources)
 
 
-def from_gap(gap: Gap, graph: nx.MultiDiGraph) -> Recommendation | None:
-    subject = entity(graph, gap.entity.id)
-    finding = _from_gap(gap)
-    if gap.code == "action_no_commitment":
-        little = subject.status == AssessmentStatus.LITTLE_OR_NO_WORK
-        return _rec("secure_commitments", "high" if little else "medium",
-                    f"Secure commitments for {subject.name}", [gap.entity],
-                    f"{gap.message}. Without commitments from its leads there is no plan to "
-                    "deliver it and nothing to hold anyone to.", [finding])
-    if gap.code == "ends_with_responsibilities":
-        return _rec("plan_succession", "high", f"Plan succession for {subject.name}", [gap.entity],
-                    f"{gap.message}. Name who takes each one on before the end date.", [finding])
-    if gap.code == "duty_no_scrutiny":
-        return _rec("establish_scrutiny", "medium", f"Establish scrutiny of {subject.name}",
-                    [gap.entity], f"{gap.message}. Statutory duties need someone who checks "
-                    "they are met.", [finding])
-    if gap.code == "body_no_accountability" and gap.severity == "medium":
-        led = [v for _, v, k in graph.out_edges(subject.id, keys=True) if k == RelType.LEADS]
-        holds = [d["relation"] for _, _, k, d in graph.out_edges(subject.id, keys=True, data=True)
-                 if meaning(k).family in ("leadership", "oversight")]
-        if not holds:
-            return None
-        finding = finding.model_copy(update={"evidence": [Evidence.of(r) for r in holds]})
-        return _rec("establish_accountability", "high" if len(led) >= 3 else "medium",
-                    f"Establish a line of accountability for {subject.name}", [gap.entity],
-                    f"{gap.message}, yet it leads or oversees {len(holds)} item(s). Every chain "
-                    "through it breaks here: state to whom it reports on them.", [finding])
-    return None
+def _may_act(graph: nx.MultiDiGraph, node: str) -> bool:
+    """Guard 2: a body that can be asked to act: Scottish public sector, not ended."""
+    body = entity(graph, node)
+    ended = body.valid_to is not None and body.valid_to < dt.date.today()
+    return body.kind == NodeKind.BODY and body.in_scottish_public_sector and not ended
+
+
+def _may_own(graph: nx.MultiDiGraph, node: str) -> bool:
+    """Guard 3: a body the documents do not say is being replaced or ends."""
+    replaced = any(k == RelType.SUCCEEDS for _, _, k in graph.in_edges(node, keys=True))
+    return _may_act(graph, node) and not replaced and entity(graph, node).valid_to is None
+
+
+def candidate_owners(graph: nx.MultiDiGraph, action: str) -> list[EntityRef]:
+    """The leads the text ranks first, else every lead, that may own the action."""
+    leads = leads_of(graph, action)
+    ranked = [u for u, r in leads if r.rank == LeadRank.PRIMARY] or [u for u, _ in leads]
+    return [EntityRef.of(entity(graph, u)) for u in ranked if _may_own(graph, u)]
+
+
+def _addressees_for(graph: nx.MultiDiGraph, subjects: list[str]) -> list[EntityRef]:
+    """Who should act on findings about `subjects`: the owners of actions, the bodies
+    themselves otherwise; only bodies that may be asked to act."""
+    found: dict[str, EntityRef] = {}
+    for node in subjects:
+        if entity(graph, node).kind == NodeKind.ACTION:
+            found.update((o.id, o) for o in candidate_owners(graph, node))
+        elif _may_act(graph, node):
+            found[node] = EntityRef.of(entity(graph, node))
+    return sorted(found.values(), key=lambda e: e.name)
+
+
+# -- the rules ---------------------------------------------------------------------------
+def from_gaps(graph: nx.MultiDiGraph, found: list[Gap]) -> list[Recommendation]:
+    grouped: dict[str, list[Gap]] = defaultdict(list)
+    for gap in found:
+        if gap.kind == "no_sources":
+            continue
+        if gap.kind == "body_no_accountability" and gap.severity == "low":
+            continue  # a fund, a programme, or a body that holds nothing: none answers for delivery
+        category = (STATED_BY_CATEGORY[gap.kind] if gap.basis == "stated"
+                    else DERIVED_BY_CATEGORY[gap.kind])
+        grouped[category].append(gap)
+    made = []
+    for category, members in grouped.items():
+        rows = [Row(subject=e, detail=f"{g.kind.replace('_', ' ')}: {g.message}",
+                    owners=_owners_of(graph, category, e.id))
+                for g in members for e in g.entities[:1]]
+        if category == "plan_succession":
+            addressees = _principals(graph, [g.entity.id for g in members])
+        else:
+            addressees = _addressees_for(graph, [e.id for g in members for e in g.entities])
+        if not addressees:
+            continue
+        made.append(_make(category, rows, addressees, [_gap_finding(g) for g in members],
+                          f"{len(members)} finding(s): {_summary(members)}."))
+    return made
+
+
+def _owners_of(graph: nx.MultiDiGraph, category: str, node: str) -> list[EntityRef]:
+    if category == "plan_succession":
+        return []
+    if entity(graph, node).kind == NodeKind.ACTION:
+        return candidate_owners(graph, node)
+    return [EntityRef.of(entity(graph, node))] if _may_own(graph, node) else []
+
+
+def _principals(graph: nx.MultiDiGraph, bodies: list[str]) -> list[EntityRef]:
+    """The bodies that those ending answer to: they must name a successor."""
+    found = {upper: EntityRef.of(entity(graph, upper)) for node in bodies
+             for upper, r in upward_hops(graph, node)
+             if r.strength == Strength.FORMAL and _may_own(graph, upper)}
+    return sorted(found.values(), key=lambda e: e.name)
+
+
+def _summary(members: list[Gap]) -> str:
+    kinds = Counter(g.kind.replace("_", " ") for g in members)
+    return ", ".join(f"{n} {k}" for k, n in kinds.most_common())
 
 
 def from_chains(graph: nx.MultiDiGraph) -> list[Recommendation]:
-    found: list[Recommendation] = []
+    """One recommendation for every action with several leads and no single owner."""
+    rows, findings = [], []
     for node in sorted(graph):
-        subject = entity(graph, node)
-        chain = accountability_chain(graph, node) if subject.kind == NodeKind.ACTION else None
-        flag = next((f for f in chain.flags if f.code == "shared_lead"), None) if chain else None
-        if chain and flag:
-            not_sufficient = subject.status in (AssessmentStatus.UNDERWAY_NOT_SUFFICIENT,
-                                                AssessmentStatus.LITTLE_OR_NO_WORK)
-            found.append(_rec(
-                "single_accountable_owner", "high" if not_sufficient else "medium",
-                f"Name a single accountable owner for {subject.name}", [chain.subject],
-                f"{flag.message}: {', '.join(lead.name for lead in chain.leads)}. One owner "
-                "answerable for the whole action, with the others contributing, makes "
-                "progress someone's job.",
-                [Finding(source="chain", code=flag.code, message=flag.message,
-                         evidence=chain.lead_evidence)]))
-        elif subject.kind == NodeKind.BODY and leads_of_any(graph, node):
-            chain = accountability_chain(graph, node)
-            for flag in chain.flags:
-                if flag.code == "several_principals" and flag.entities[0] == node:
-                    hops = [h.evidence for p in chain.paths for h in p.hops[:1]]
-                    found.append(_rec(
-                        "clarify_principals", "low", f"Clarify whom {subject.name} answers to",
-                        [chain.subject], f"{flag.message}. Say which line is primary for "
-                        "delivery and which is for information.",
-                        [Finding(source="chain", code=flag.code, message=flag.message,
-                                 evidence=hops)]))
-    return found
+        if entity(graph, node).kind != NodeKind.ACTION:
+            continue
+        chain = accountability_chain(graph, node)
+        flag = next((f for f in chain.flags if f.code == "shared_lead"), None)
+        if flag is None:
+            continue
+        owners = candidate_owners(graph, node)
+        detail = (f"{len(chain.leads)} leads; the text ranks first: "
+                  + ", ".join(o.name for o in owners) if any(
+                      s.rank for s in chain.starts) else f"{len(chain.leads)} leads, none ranked")
+        rows.append(Row(subject=chain.subject, detail=detail, owners=owners))
+        findings.append(Finding(source="chain", basis="derived", code=flag.code,
+                                message=flag.message, evidence=chain.lead_evidence))
+    if not rows:
+        return []
+    addressees = _addressees_for(graph, [r.subject.id for r in rows])
+    return [_make("single_accountable_owner", rows, addressees, findings,
+                  f"{len(rows)} actions have several leads and no single accountable owner.")]
 
 
-def leads_of_any(graph: nx.MultiDiGraph, node: str) -> bool:
-    return any(k == RelType.LEADS for _, _, k in graph.out_edges(node, keys=True))
+def from_duplication(graph: nx.MultiDiGraph, found: list[DuplicationFinding]) -> list[Recommendation]:
+    grouped: dict[str, list[DuplicationFinding]] = defaultdict(list)
+    for finding in found:
+        if finding.kind in DUPLICATION_BY_CATEGORY:
+            grouped[DUPLICATION_BY_CATEGORY[finding.kind]].append(finding)
+    made = []
+    for category, members in grouped.items():
+        rows = [Row(subject=f.object or f.entities[0], detail=f.explanation,
+                    owners=[e for e in f.entities if _may_own(graph, e.id)]) for f in members]
+        addressees = _addressees_for(graph, [e.id for f in members for e in f.entities])
+        if not addressees:
+            continue
+        findings = [Finding(source="duplication", basis=f.basis, code=f.kind, message=f.title,
+                            evidence=f.evidence) for f in members]
+        made.append(_make(category, rows, addressees, findings,
+                          f"{len(members)} finding(s): " + "; ".join(f.title for f in members) + "."))
+    return made
+
+
+# -- guards and the whole list -------------------------------------------------------------
+def guard_problems(graph: nx.MultiDiGraph, rec: Recommendation) -> list[str]:
+    """What breaks the guard rules in `rec` (the module notes list them)."""
+    problems = []
+    if any(word in (rec.title + rec.action).lower() for word in ("merge", "consolidat", "abolish")):
+        problems.append(f"{rec.id}: proposes merging or abolishing bodies")
+    for ref in rec.addressees:
+        if ref.id in graph and not _may_act(graph, ref.id):
+            problems.append(f"{rec.id}: addresses {ref.name}, which has ended or is outside scope")
+    for row in rec.rows:
+        for owner in row.owners:
+            if owner.id in graph and not _may_own(graph, owner.id):
+                problems.append(f"{rec.id}: names {owner.name}, which ends or is being replaced")
+    return problems
 
 
 def recommendations(graph: nx.MultiDiGraph) -> list[Recommendation]:
-    """Every recommendation the rules derive from `graph`, highest priority first."""
-    found = from_chains(graph)
-    found += [r for g in gaps(graph) if (r := from_gap(g, graph))]
-    found += [r for p in duplication(graph).pairs if (r := from_duplication(p, graph))]
-    unique = {r.id: r for r in found}
-    return sorted(unique.values(), key=lambda r: (PRIORITY_ORDER[r.priority], r.category, r.id))
+    """Every recommendation the rules make from the findings, highest priority first.
+
+    Raises ValueError if a rule ever produces one that breaks a guard.
+    """
+    made = [*from_gaps(graph, gaps(graph)), *from_chains(graph),
+            *from_duplication(graph, duplication(graph).findings)]
+    merged: dict[str, Recommendation] = {}
+    for rec in made:  # two sources of one category (clarify_roles) become one recommendation
+        if rec.id in merged:
+            first = merged[rec.id]
+            rec = _make(rec.category, first.rows + rec.rows,
+                        sorted({a.id: a for a in first.addressees + rec.addressees}.values(),
+                               key=lambda e: e.name),
+                        first.findings + rec.findings, f"{first.rationale} {rec.rationale}")
+        merged[rec.id] = rec
+    problems = [p for rec in merged.values() for p in guard_problems(graph, rec)]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return sorted(merged.values(), key=lambda r: (PRIORITY_ORDER[r.priority], r.category))
 
 
 def counts_by_category(found: list[Recommendation]) -> dict[str, int]:

@@ -10,7 +10,7 @@ never to the store:
 * ``add_relation`` / ``remove_relation``.
 
 The result is a diff of the answers before and after: chains that break or heal,
-gaps opened and closed, duplicated pairs removed or added, metrics that change, and
+gaps opened and closed, duplication findings removed or added, metrics that change, and
 the responsibilities left with no owner. Operations added by a scenario are marked
 ``confidence: inferred`` with the scenario's name as the note.
 """
@@ -234,8 +234,8 @@ def what_if(graph: nx.MultiDiGraph, scenario: Scenario) -> ScenarioDiff:
                                        flags_removed=sorted(flags - new_flags)))
     gaps_before = {g.id for g in gaps(graph)}
     gaps_after = {g.id for g in gaps(after)}
-    pairs_before = {f"{p.a.id}~{p.b.id}" for p in duplication(graph).pairs}
-    pairs_after = {f"{p.a.id}~{p.b.id}" for p in duplication(after).pairs}
+    pairs_before = {f.id for f in duplication(graph).findings}
+    pairs_after = {f.id for f in duplication(after).findings}
     metrics_before, metrics_after = _summary_metrics(graph), _summary_metrics(after)
     orphaned = [OrphanedResponsibility(holder=EntityRef.of(entity(graph, r.source)), type=str(r.type),
                                        target=EntityRef.of(entity(graph, r.target)),

@@ -52,8 +52,14 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
             continue
         lines += ["", f"## {priority.title()} priority ({len(chosen)})"]
         for rec in chosen:
-            lines += ["", f"### {rec.title}", "", f"`{rec.id}` · {rec.category} · rule: "
-                      f"{rec.priority_rule}", "", rec.rationale, "", "Evidence:", ""]
+            lines += ["", f"### {rec.title}", "", f"`{rec.id}` · {rec.category} · priority "
+                      f"{rec.priority_rule} · confidence: {rec.confidence}", "",
+                      f"**Who should act:** {', '.join(a.name for a in rec.addressees)} · "
+                      f"**by when:** {rec.timescale} · **what:** {rec.action}.", "", rec.rationale,
+                      "", "| about | finding | candidate owner(s) |", "|---|---|---|"]
+            lines += [f"| {row.subject.name} | {row.detail} | {', '.join(o.name for o in row.owners)} |"
+                      for row in rec.rows]
+            lines += ["", "Evidence:", ""]
             for finding in rec.findings:
                 for ev in finding.evidence[:5]:
                     for source in ev.sources[:1]:

@@ -196,15 +196,20 @@ function chainSection(chain) {
 function gapSection(gaps) {
   if (!gaps.items.length) return [];
   const list = el("ul");
-  for (const gap of gaps.items) list.append(el("li", `${gap.severity}: ${gap.message}`, { class: `sev-${gap.severity}` }));
+  for (const gap of gaps.items) {
+    const who = gap.assessed_by.length ? ` (${gap.assessed_by.map((a) => a.name).join(", ")}, ${gap.assessed_on.slice(0, 4)})` : "";
+    list.append(el("li", `${gap.severity} · ${gap.basis} · ${gap.kind.replaceAll("_", " ")}: ${gap.message}${who}`, { class: `sev-${gap.severity}` }));
+  }
   return [el("h3", "Gaps"), list];
 }
 
 function overlapSection(overlaps) {
   if (!overlaps.items.length) return [];
   const list = el("ul");
-  for (const pair of overlaps.items) list.append(el("li", `${pair.score.toFixed(2)} · ${pair.explanation}`));
-  return [el("h3", "Overlaps with other bodies"), list];
+  for (const finding of overlaps.items) {
+    list.append(el("li", `${finding.kind.replaceAll("_", " ")} (${finding.basis}): ${finding.title}. ${finding.explanation}`));
+  }
+  return [el("h3", "Duplication"), list];
 }
 
 function relationSection(detail) {
