@@ -175,13 +175,14 @@ def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
             severity = "low"
         yield _gap("body_no_accountability", severity, body,
                    f"no line of accountability for {body.name} is stated in the sources"
-                   + (f"; it holds {len(held)} responsibilities" if held else ""),
+                   + (f"; it holds {_responsibilities(len(held))}" if held else ""),
                    evidence=[Evidence.of(r) for r in held])
     successors = [u for u, _, k in graph.in_edges(node, keys=True) if k == RelType.SUCCEEDS]
     if body.valid_to is not None and held and not successors:
         yield _gap("ends_without_successor", "high", body,
-                   f"{body.name} ends on {body.valid_to.isoformat()} but holds {len(held)} "
-                   "responsibilities, and no successor is named", evidence=[Evidence.of(r) for r in held])
+                   f"{body.name} ends on {body.valid_to.isoformat()} but holds "
+                   f"{_responsibilities(len(held))}, and no successor is named",
+                   evidence=[Evidence.of(r) for r in held])
     for _, advised, k, d in graph.out_edges(node, keys=True, data=True):
         other_lines = set(graph[node][advised]) - {RelType.ADVISES} | set(graph[advised].get(node, {}))
         if k == RelType.ADVISES and not other_lines:
@@ -196,6 +197,10 @@ def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
         yield _gap("duty_no_scrutiny", "medium", body,
                    f"{body.name} has {len(duties)} statutory duty(ies) and nobody scrutinises it",
                    evidence=[Evidence.of(r) for r in duties])
+
+
+def _responsibilities(n: int) -> str:
+    return f"{n} responsibility" if n == 1 else f"{n} responsibilities"
 
 
 def source_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
