@@ -41,7 +41,7 @@ from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from govmap.model import FindingType, NodeKind, Relation, RelType, meaning
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
@@ -200,20 +200,32 @@ def role_overlaps(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
 
 
 def same_body_two_names(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
-    """Bodies that may be one body recorded twice, for a reviewer to confirm."""
-    bodies = [entity(graph, n) for n in sorted(graph) if entity(graph, n).kind == NodeKind.BODY]
-    for a, b in combinations(bodies, 2):
-        if (a.type, a.scope) != (b.type, b.scope):
-            continue  # different kinds of thing may share a name; they are never paired
-        names_a, names_b = {normalise(n) for n in a.names}, {normalise(n) for n in b.names}
-        near = max(fuzz.ratio(x, y) for x in names_a for y in names_b)
-        if names_a & names_b or near >= NAME_SIMILARITY:
-            yield DuplicationFinding(
-                id=f"same_body_two_names:{a.id}+{b.id}", kind="same_body_two_names",
-                basis="derived", title=f"{a.name} and {b.name} may be one body",
-                entities=[EntityRef.of(a), EntityRef.of(b)],
-                explanation=(f"names {'shared' if names_a & names_b else f'{near:.0f}% alike'}; "
-                             "a reviewer should confirm before anything is merged"))
+    """Bodies that may be one body recorded twice, for a reviewer to confirm.
+
+    Names are compared only within a group of one type and scope, all pairs at once
+    (`rapidfuzz.process.cdist`), so the work stays in compiled code.
+    """
+    groups: dict[tuple[str | None, str | None], list[tuple[str, str]]] = defaultdict(list)
+    for node in sorted(graph):
+        body = entity(graph, node)
+        if body.kind == NodeKind.BODY:
+            groups[(body.type, body.scope)] += [(node, normalise(n)) for n in body.names]
+    pairs: dict[tuple[str, str], float] = {}
+    for named in groups.values():
+        owners, names = zip(*named, strict=True) if named else ((), ())
+        scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY)
+        for i, j in zip(*scores.nonzero(), strict=True):
+            if owners[i] < owners[j]:
+                pair = (owners[i], owners[j])
+                pairs[pair] = max(pairs.get(pair, 0.0), float(scores[i, j]))
+    for (a, b), score in sorted(pairs.items()):
+        first, second = entity(graph, a), entity(graph, b)
+        yield DuplicationFinding(
+            id=f"same_body_two_names:{a}+{b}", kind="same_body_two_names", basis="derived",
+            title=f"{first.name} and {second.name} may be one body",
+            entities=[EntityRef.of(first), EntityRef.of(second)],
+            explanation=(f"names {'shared' if score >= 100 else f'{score:.0f}% alike'}; "
+                         "a reviewer should confirm before anything is merged"))
 
 
 RULES = (parallel_oversight, parallel_frameworks, repeated_commitments, concentration,
