@@ -8,15 +8,17 @@ kind                     rule, and why it suggests duplicated work
 =======================  ===============================================================
 parallel_oversight       two or more bodies do the same oversight job (the same type:
                          monitor, oversee, scrutinise, hold to account) on the same object,
-                         each on its own: several bodies doing one job. Bodies named in the
-                         same sentence doing it together are partners, not duplicates, and
-                         the statutory background (reference lines: audit, regulation) is a
-                         different job from the Promise's own oversight, so neither counts
+                         each on its own, as the documents state it: several bodies doing
+                         one job. Not counted: bodies named in one sentence doing it
+                         together (partners); a body whose work feeds another watcher it
+                         answers to (a chain, not twins); inferred lines; and the statutory
+                         background (audit, regulation), a different job
 parallel_frameworks      two plans or frameworks, neither part of nor informing the other,
                          whose scopes (COVERS) share at least `MIN_SHARED_SCOPE` items and
                          half of the smaller one: measuring or planning the same thing twice
-repeated_commitment      the same commitment (the same excerpt) counted under more than
-                         one action
+repeated_commitment      the same commitment counted under more than one action: by the
+                         same bodies, in the same excerpt or in words at least
+                         `SAME_COMMITMENT` % alike
 concentration            one body leads at least `CONCENTRATION_SHARE` of the actions
                          (and at least `CONCENTRATION_MIN`): a disproportionate share
 role_overlap             a stated finding that the roles of two or more bodies are
@@ -43,7 +45,8 @@ import networkx as nx
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from govmap.model import FindingType, NodeKind, Relation, RelType, meaning
+from govmap.model import Confidence, FindingType, NodeKind, Relation, RelType, meaning
+from govmap.queries.accountability import upward_hops
 from govmap.queries.common import EntityRef, Evidence, as_at, entity
 from govmap.search import normalise
 
@@ -54,6 +57,7 @@ MIN_SHARED_SCOPE = 2
 CONCENTRATION_SHARE = 0.4
 CONCENTRATION_MIN = 5
 NAME_SIMILARITY = 92
+SAME_COMMITMENT = 65
 
 
 class DuplicationFinding(BaseModel):
@@ -88,10 +92,11 @@ def parallel_oversight(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
     for u, v, k, d in graph.edges(keys=True, data=True):
         relation: Relation = d["relation"]
         if (meaning(k).family == "oversight" and entity(graph, u).kind == NodeKind.BODY
-                and not relation.is_reference_only):
+                and relation.confidence == Confidence.STATED and not relation.is_reference_only):
             watchers[(v, k)][u] = relation
     for (target, rel_type), by_body in sorted(watchers.items()):
-        independent = _not_named_together(by_body)
+        independent = [b for b in _not_named_together(by_body)
+                       if not any(upper in by_body for upper, _ in upward_hops(graph, b))]
         if len(independent) < 2:
             continue
         verb = meaning(rel_type).reads
@@ -146,21 +151,31 @@ def parallel_frameworks(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
 
 
 def repeated_commitments(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
-    """The same commitment, by its excerpt, recorded under several actions."""
-    actions_by_excerpt: dict[str, set[str]] = defaultdict(set)
-    for node in graph:
+    """One commitment, by the same bodies, recorded under several actions."""
+    made: list[tuple[str, frozenset[str], str, frozenset[str]]] = []
+    for node in sorted(graph):
         for commitment in entity(graph, node).commitments:
-            for source in commitment.sources:
-                if source.excerpt:
-                    actions_by_excerpt[" ".join(source.excerpt.split())].add(node)
-    for excerpt, actions in sorted(actions_by_excerpt.items()):
-        if len(actions) > 1:
-            ids = sorted(actions)
-            yield DuplicationFinding(
-                id="repeated_commitment:" + "+".join(ids), kind="repeated_commitment",
-                basis="derived", title=f"One commitment counted under {len(ids)} actions",
-                entities=[_ref(graph, a) for a in ids],
-                explanation=f"“{excerpt}” is recorded as a commitment of {_names(graph, ids)}")
+            excerpts = frozenset(" ".join((s.excerpt or "").split()) for s in commitment.sources)
+            made.append((node, frozenset(commitment.by), commitment.text, excerpts))
+    groups: list[tuple[set[str], str]] = []
+    for i, (action, by, text, excerpts) in enumerate(made):
+        for other, other_by, other_text, other_excerpts in made[i + 1:]:
+            if other == action or by != other_by:
+                continue
+            alike = fuzz.token_set_ratio(normalise(text), normalise(other_text))
+            if excerpts & other_excerpts or alike >= SAME_COMMITMENT:
+                group = next((g for g in groups if {action, other} & g[0]), None)
+                if group is None:
+                    groups.append(({action, other}, text))
+                else:
+                    group[0].update({action, other})
+    for actions, text in groups:
+        ids = sorted(actions)
+        yield DuplicationFinding(
+            id="repeated_commitment:" + "+".join(ids), kind="repeated_commitment",
+            basis="derived", title=f"One commitment counted under {len(ids)} actions",
+            entities=[_ref(graph, a) for a in ids],
+            explanation=f"“{text}” is recorded as a commitment of {_names(graph, ids)}")
 
 
 def concentration(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:

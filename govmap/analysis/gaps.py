@@ -5,8 +5,9 @@ Two bases, returned together and marked:
 * **stated** — the documents' own assessments. Each stated finding (a `finding` entity,
   see `graph_seed/findings.yaml`) is one gap, of its finding type, about the entities it
   `CONCERNS`, with who assessed it (`ASSESSED_BY`) and when (`assessed_on`). The
-  Change Programme's own verdicts on an action ("little or no work", "No commitments
-  received") are stated too.
+  Change Programme's own verdicts on an action are stated too: "little or no work"
+  (`little_or_no_work`), "No commitments received" (`no_commitment`) and "underway but
+  does not yet appear sufficient" (`pace`).
 * **derived** — rules run on the graph, each with its reason:
 
 ==========================  ========  ===================================================
@@ -17,11 +18,14 @@ action_no_lead              high      no LEADS edge into the action: nobody is n
 action_leads_unanchored     high      every lead of the action is a body of the Scottish
                                       public sector with no line of accountability stated
                                       in the sources: nobody answers for it
-action_soft_oversight_only  medium    the action, judged on its leads, reaches the top only
-                                      through soft oversight (no power to compel)
-body_no_accountability      by use    a body of the Scottish public sector, not ended and
-                                      not the top, with no line of accountability stated
-                                      in the sources. Severity by what depends on it: high
+action_soft_oversight_only  medium    no lead the text ranks first (or, unranked, no lead at
+                                      all) has a formal line to the top, yet some reach it
+                                      through soft oversight: nobody with a duty to answer
+body_no_accountability      by use    an organisation of the Scottish public sector (not a
+                                      fund, programme or post: those answer through the
+                                      body that runs or holds them), not ended and not the
+                                      top, with no line of accountability stated in the
+                                      sources. Severity by what depends on it: high
                                       when it leads three or more things, medium when it
                                       holds any responsibility, low otherwise. Bodies
                                       outside the Scottish public sector answer through
@@ -54,6 +58,7 @@ from govmap.model import (
     AssessmentStatus,
     Entity,
     FindingType,
+    LeadRank,
     NodeKind,
     RelType,
     Source,
@@ -64,7 +69,7 @@ from govmap.queries.common import EntityRef, Evidence, as_at, entity
 Severity = Literal["high", "medium", "low"]
 Basis = Literal["stated", "derived"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SELF_GOVERNED = {"fund", "programme"}
+NOT_ORGANISATIONS = {"fund", "programme", "post"}
 DERIVED_KINDS = ("action_no_lead", "action_leads_unanchored", "action_soft_oversight_only",
                  "body_no_accountability", "ends_without_successor", "advice_no_response_route",
                  "duty_no_scrutiny", "no_sources")
@@ -132,9 +137,12 @@ def _assessed_action(graph: nx.MultiDiGraph, action: Entity) -> Iterator[Gap]:
                                               "work underway"))
     if action.commitment_received is False and not action.commitments:
         verdicts.append(("no_commitment", f"No commitments were received for {action.name}"))
+    if action.status == AssessmentStatus.UNDERWAY_NOT_SUFFICIENT:
+        verdicts.append(("pace", f"Work on {action.name} is underway but does not yet appear "
+                                 "sufficient"))
     for kind, message in verdicts:
         yield Gap(id=f"{kind}:{action.id}", kind=kind, basis="stated",
-                  severity=STATED_SEVERITY[kind], entity=EntityRef.of(action),
+                  severity=STATED_SEVERITY.get(kind, "medium"), entity=EntityRef.of(action),
                   entities=[EntityRef.of(action)], message=message,
                   assessed_on=dt.date(2021, 1, 1), assessed_by=_change_programme_author(graph),
                   sources=action.sources)
@@ -157,10 +165,15 @@ def action_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
         yield _gap("action_leads_unanchored", "high", action,
                    f"no lead of {action.name} has a line of accountability stated in the "
                    f"sources ({names})", evidence=lead_evidence)
-    elif accountability_chain(graph, node).standing == "soft_only":
-        yield _gap("action_soft_oversight_only", "medium", action,
-                   f"{action.name} reaches the top only through soft oversight, with no power "
-                   "to compel", evidence=lead_evidence)
+    else:
+        starts = accountability_chain(graph, node).starts
+        accountable = [s for s in starts if s.rank == LeadRank.PRIMARY] or starts
+        standings = {s.standing for s in accountable}
+        if "soft_only" in standings and "formal" not in standings:
+            yield _gap("action_soft_oversight_only", "medium", action,
+                       f"no lead of {action.name} has a formal line to the top; it is reached "
+                       "only through soft oversight, with no power to compel",
+                       evidence=lead_evidence)
 
 
 def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
@@ -168,11 +181,11 @@ def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
     held = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
             if k in RESPONSIBILITY_TYPES]
     ended = body.valid_to is not None and body.valid_to < dt.date.today()
-    if dead_end(graph, node) == "broken" and body.in_scottish_public_sector and not ended:
+    organisation = body.type not in NOT_ORGANISATIONS
+    if dead_end(graph, node) == "broken" and body.in_scottish_public_sector and not ended \
+            and organisation:
         leads = sum(r.type == RelType.LEADS for r in held)
         severity: Severity = "high" if leads >= 3 else "medium" if held else "low"
-        if body.type in SELF_GOVERNED:
-            severity = "low"
         yield _gap("body_no_accountability", severity, body,
                    f"no line of accountability for {body.name} is stated in the sources"
                    + (f"; it holds {_responsibilities(len(held))}" if held else ""),

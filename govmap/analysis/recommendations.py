@@ -18,7 +18,14 @@ tested:
    never ask one to establish accountability;
 3. never name as an owner or successor a body the documents say is being replaced or
    that ends (a body others `SUCCEED`, or one with an end date): that would run against
-   the documents' stated direction.
+   the documents' stated direction (The Promise Scotland is to hand on by 2030, to
+   existing structures);
+4. never ask for a single owner where the text itself ranks the leads or shares the lead
+   on purpose ("all have direct lead responsibility"): only unranked leads are asked.
+
+Findings stated by Audit Scotland and the Accounts Commission are gathered into one
+recommendation of their own, at high priority: they are the most recent and the most
+authoritative assessments in the evidence base.
 
 Confidence is ``stated`` when every finding is the documents' own assessment,
 ``inferred`` when any evidence rests on a reviewer's inference, else ``derived``.
@@ -65,22 +72,30 @@ RULES: dict[str, Rule] = {
     "restart_stalled_actions": Rule(
         "Restart the actions with little or no work underway", "stated gaps little_or_no_work",
         "high", "the leads of each action", "name who restarts each action and by when"),
+    "external_audit": Rule(
+        "Act on the Audit Scotland and Accounts Commission recommendations",
+        "stated findings assessed by Audit Scotland or the Accounts Commission", "high",
+        "the bodies each finding concerns (the report names the Scottish Government and COSLA)",
+        "report progress on each recommendation against the auditors' timescale"),
     "single_accountable_owner": Rule(
-        "Name a single accountable owner for each shared action",
-        "chain flag shared_lead", "high", "the leads of each action",
-        "agree one owner per action, answerable for all of it, with the others contributing"),
+        "Name who answers for the whole of each action whose leads are not ranked",
+        "chain flag shared_lead on actions where the text ranks no lead (a shared statutory "
+        "lead the text names is respected)", "medium", "the leads of each action",
+        "record, in the action's Plan 24-30 route map, who answers for the action as a whole, "
+        "with the others contributing"),
     "establish_accountability": Rule(
         "State to whom each leading body answers", "derived gaps body_no_accountability "
-        "(bodies that lead or oversee something)", "high", "each body listed",
+        "(bodies that lead or oversee something)", "high",
+        "whoever convenes, chairs or funds each body, else the body itself",
         "state, and publish, to whom the body answers for the work it leads"),
     "strengthen_soft_oversight": Rule(
         "Give the actions resting on soft oversight a formal line", "derived gaps "
         "action_soft_oversight_only", "medium", "the leads of each action",
         "name a formal line (a body with a duty to answer) for each action"),
     "plan_succession": Rule(
-        "Name who takes on the responsibilities of bodies that end", "derived gaps "
-        "ends_without_successor", "high", "the bodies these answer to",
-        "name a successor for each responsibility before the end date"),
+        "Plan how the work of bodies that end passes to existing structures", "derived gaps "
+        "ends_without_successor", "high", "the bodies these answer formally to",
+        "set out, before the end date, which existing body takes on each responsibility"),
     "clarify_roles": Rule(
         "Clarify roles the documents find unclear or overlapping",
         "stated findings role_unclear; duplication role_overlap", "high",
@@ -92,9 +107,6 @@ RULES: dict[str, Rule] = {
     "align_frameworks": Rule(
         "Align frameworks that cover the same ground", "duplication parallel_frameworks",
         "medium", "the bodies that wrote them", "agree one measure for the shared ground"),
-    "spread_the_load": Rule(
-        "Spread the load of a body that leads most actions", "duplication concentration",
-        "low", "the body concerned", "name co-owners or delegate ownership of some actions"),
     "respond_to_advice": Rule(
         "Give each advisory line a route for a response", "derived gaps "
         "advice_no_response_route", "low", "the bodies advised",
@@ -143,10 +155,11 @@ DERIVED_BY_CATEGORY = {"body_no_accountability": "establish_accountability",
                        "ends_without_successor": "plan_succession",
                        "advice_no_response_route": "respond_to_advice",
                        "duty_no_scrutiny": "establish_scrutiny"}
-DUPLICATION_BY_CATEGORY = {"role_overlap": "clarify_roles",
-                           "parallel_oversight": "one_body_per_oversight_job",
-                           "parallel_frameworks": "align_frameworks",
-                           "concentration": "spread_the_load"}
+# role_overlap comes from stated findings, already made into clarify_roles by the gaps;
+# concentration is a finding, not a problem to fix (the documents ask the Government to lead)
+DUPLICATION_BY_CATEGORY = {"parallel_oversight": "one_body_per_oversight_job",
+                           "parallel_frameworks": "align_frameworks"}
+AUDITORS = {"audit-scotland", "accounts-commission"}
 
 
 class Finding(BaseModel):
@@ -247,23 +260,31 @@ def _addressees_for(graph: nx.MultiDiGraph, subjects: list[str]) -> list[EntityR
 # -- the rules ---------------------------------------------------------------------------
 def from_gaps(graph: nx.MultiDiGraph, found: list[Gap]) -> list[Recommendation]:
     grouped: dict[str, list[Gap]] = defaultdict(list)
+    stated_no_response = {e.id for g in found if g.basis == "stated" and g.kind == "no_response_route"
+                          for e in g.entities}
     for gap in found:
         if gap.kind == "no_sources":
             continue
         if gap.kind == "body_no_accountability" and gap.severity == "low":
             continue  # a fund, a programme, or a body that holds nothing: none answers for delivery
-        category = (STATED_BY_CATEGORY[gap.kind] if gap.basis == "stated"
-                    else DERIVED_BY_CATEGORY[gap.kind])
+        if gap.kind == "advice_no_response_route" and gap.entity.id in stated_no_response:
+            continue  # the documents already state it; the stated finding carries it
+        if gap.basis == "stated" and AUDITORS & {a.id for a in gap.assessed_by}:
+            category = "external_audit"
+        elif gap.basis == "stated":
+            category = STATED_BY_CATEGORY[gap.kind]
+        else:
+            category = DERIVED_BY_CATEGORY[gap.kind]
         grouped[category].append(gap)
     made = []
     for category, members in grouped.items():
-        rows = [Row(subject=e, detail=f"{g.kind.replace('_', ' ')}: {g.message}",
-                    owners=_owners_of(graph, category, e.id))
-                for g in members for e in g.entities[:1]]
+        rows = [Row(subject=g.entity, detail=_detail(g), owners=_owners_of(graph, category, g))
+                for g in members]
         if category == "plan_succession":
             addressees = _principals(graph, [g.entity.id for g in members])
         else:
-            addressees = _addressees_for(graph, [e.id for g in members for e in g.entities])
+            addressees = sorted({o.id: o for row in rows for o in row.owners}.values(),
+                                key=lambda e: e.name)
         if not addressees:
             continue
         made.append(_make(category, rows, addressees, [_gap_finding(g) for g in members],
@@ -271,12 +292,49 @@ def from_gaps(graph: nx.MultiDiGraph, found: list[Gap]) -> list[Recommendation]:
     return made
 
 
-def _owners_of(graph: nx.MultiDiGraph, category: str, node: str) -> list[EntityRef]:
+def _detail(gap: Gap) -> str:
+    """The finding, with who stated it and when, so that old evidence reads as old."""
+    said = (f" ({', '.join(a.name for a in gap.assessed_by)}, {gap.assessed_on.year})"
+            if gap.basis == "stated" and gap.assessed_on else "")
+    return f"{gap.kind.replace('_', ' ')}: {gap.message}{said}"
+
+
+def _owners_of(graph: nx.MultiDiGraph, category: str, gap: Gap) -> list[EntityRef]:
+    """Who could act on one gap: an action's candidate owners, a body itself, or those
+    responsible for a plan; for a body that ends, no one here (its principals act)."""
     if category == "plan_succession":
         return []
-    if entity(graph, node).kind == NodeKind.ACTION:
-        return candidate_owners(graph, node)
-    return [EntityRef.of(entity(graph, node))] if _may_own(graph, node) else []
+    if category == "respond_to_advice":  # the advised body answers the advice
+        return [EntityRef.of(entity(graph, e.target)) for e in gap.evidence
+                if _may_own(graph, e.target)]
+    if category == "establish_accountability":  # whoever convenes, chairs or funds it says
+        convenors = _convenors(graph, gap.entity.id)
+        if convenors:
+            return convenors
+    found: dict[str, EntityRef] = {}
+    for ref in gap.entities:
+        node = ref.id
+        if entity(graph, node).kind == NodeKind.ACTION:
+            found.update((o.id, o) for o in candidate_owners(graph, node))
+        elif entity(graph, node).kind == NodeKind.BODY and _may_own(graph, node):
+            found[node] = ref
+        else:
+            found.update((o.id, o) for o in _responsible_for(graph, node))
+    return list(found.values())
+
+
+def _convenors(graph: nx.MultiDiGraph, node: str) -> list[EntityRef]:
+    """The bodies that convene, chair, fund or commissioned `node`: they can say to whom
+    it answers."""
+    kinds = (RelType.FACILITATES, RelType.CHAIRS, RelType.FUNDS, RelType.COMMISSIONS)
+    return sorted({u: EntityRef.of(entity(graph, u)) for u, _, k in graph.in_edges(node, keys=True)
+                   if k in kinds and _may_own(graph, u)}.values(), key=lambda e: e.name)
+
+
+def _responsible_for(graph: nx.MultiDiGraph, node: str) -> list[EntityRef]:
+    """The bodies that lead, oversee or are responsible for a plan or area, that may own it."""
+    return [EntityRef.of(entity(graph, u)) for u, _, k in graph.in_edges(node, keys=True)
+            if k in (RelType.LEADS, RelType.RESPONSIBLE_FOR, RelType.OVERSEES) and _may_own(graph, u)]
 
 
 def _principals(graph: nx.MultiDiGraph, bodies: list[str]) -> list[EntityRef]:
@@ -300,12 +358,10 @@ def from_chains(graph: nx.MultiDiGraph) -> list[Recommendation]:
             continue
         chain = accountability_chain(graph, node)
         flag = next((f for f in chain.flags if f.code == "shared_lead"), None)
-        if flag is None:
-            continue
+        if flag is None or any(s.rank for s in chain.starts):
+            continue  # one owner already, or a lead the text shares on purpose
         owners = candidate_owners(graph, node)
-        detail = (f"{len(chain.leads)} leads; the text ranks first: "
-                  + ", ".join(o.name for o in owners) if any(
-                      s.rank for s in chain.starts) else f"{len(chain.leads)} leads, none ranked")
+        detail = f"{len(chain.leads)} leads, none ranked: " + ", ".join(s.body.name for s in chain.starts)
         rows.append(Row(subject=chain.subject, detail=detail, owners=owners))
         findings.append(Finding(source="chain", basis="derived", code=flag.code,
                                 message=flag.message, evidence=chain.lead_evidence))
