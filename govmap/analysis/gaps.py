@@ -56,6 +56,7 @@ from govmap.model import (
     OVERSIGHT_TYPES,
     RESPONSIBILITY_TYPES,
     AssessmentStatus,
+    Confidence,
     Entity,
     FindingType,
     LeadRank,
@@ -192,9 +193,11 @@ def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
                    evidence=[Evidence.of(r) for r in held])
     successors = [u for u, _, k in graph.in_edges(node, keys=True) if k == RelType.SUCCEEDS]
     if body.valid_to is not None and held and not successors:
+        stated = sum(r.confidence == Confidence.STATED for r in held)
         yield _gap("ends_without_successor", "high", body,
                    f"{body.name} ends on {body.valid_to.isoformat()} but holds "
-                   f"{_responsibilities(len(held))}, and no successor is named",
+                   f"{_responsibilities(len(held))} ({stated} stated, the rest inferred), and "
+                   "no successor is named",
                    evidence=[Evidence.of(r) for r in held])
     for _, advised, k, d in graph.out_edges(node, keys=True, data=True):
         other_lines = set(graph[node][advised]) - {RelType.ADVISES} | set(graph[advised].get(node, {}))
