@@ -202,3 +202,20 @@ def test_stated_counts_are_facts_the_api_returns(tmp_path: Path, dataset: Datase
         directorates = client.get("/facts", params={"q": "directorates"}).json()
     assert any(f["entity"]["id"] == "scottish-government" and f["fact"]["value"] == 26
                and f["fact"]["total"] == 43 and f["fact"]["sources"] for f in directorates)
+
+
+def test_every_stated_finding_says_what_it_concerns_and_who_assessed_it(dataset: Dataset) -> None:
+    entities = {e.id: e for e in dataset.entities}
+    findings = [e for e in dataset.entities if e.kind == NodeKind.FINDING]
+    assert len(findings) >= 80
+    by_finding: dict[str, set[str]] = defaultdict(set)
+    for r in dataset.relations:
+        if r.source in entities and entities[r.source].kind == NodeKind.FINDING:
+            by_finding[r.source].add(str(r.type))
+    assert all(by_finding[f.id] == {"CONCERNS", "ASSESSED_BY"} for f in findings)
+    # a finding of "little or no work" agrees with the Change Programme's verdict on its action
+    for r in dataset.relations:
+        finding = entities[r.source]
+        if finding.kind == NodeKind.FINDING and finding.type == "little_or_no_work" \
+                and r.type == "CONCERNS" and entities[r.target].kind == NodeKind.ACTION:
+            assert entities[r.target].status == "little_or_no_work", (finding.id, r.target)
