@@ -342,13 +342,14 @@ def render(
     accountable_for: Annotated[str | None, typer.Option(
         "--accountable-for", help="Render this action's or body's accountability chain.")] = None,
     as_at: AsAtOption = None,
+    evidence: EvidenceOption = "all",
 ) -> None:
     """Write the interactive map (or a chain) as one offline HTML file.
 
     Example: govmap render -o map.html --kind body --kind action
     """
     with _clean_errors(), _store() as store:
-        graph = store.snapshot()
+        graph = _graph(store, evidence)
         if accountable_for:
             page = accountability_page(graph, accountability_chain(graph, accountable_for, day=_day(as_at)))
         else:
@@ -407,6 +408,7 @@ def report(
     format: Annotated[str, typer.Option("--format", "-f", help="html, pdf, md, csv or json.")] = "html",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
     scenario: ScenarioOption = None,
+    evidence: EvidenceOption = "all",
 ) -> None:
     """Write the streamlining report (optionally for a what-if scenario).
 
@@ -414,7 +416,7 @@ def report(
     """
     with _clean_errors(), _store() as store:
         fmt = report_format(format)
-        graph = store.snapshot()
+        graph = _graph(store, evidence)
         content = render_report(build_report(graph, _scenario(scenario) if scenario else None),
                                 graph, format)
     target = output or Path(f"govmap-streamlining.{fmt.extension}")

@@ -213,3 +213,13 @@ def test_bad_report_format_is_422(client: TestClient) -> None:
 def test_self_referencing_operations_are_refused(client: TestClient, operation: dict) -> None:
     response = client.post("/scenarios", json={"name": "x", "operations": [operation]})
     assert response.status_code == 422 and "itself" in response.text
+
+
+def test_evidence_is_never_cut_silently(real: nx.MultiDiGraph) -> None:
+    report = build_report(real)
+    long = [f for r in report.recommendations for f in r.findings if len(f.evidence) > 5]
+    assert long, "the real dataset has findings with more than five lines of evidence"
+    markdown = render_report(report, real, "md").decode()
+    html = render_report(report, real, "html").decode()
+    expected = f"and {len(long[0].evidence) - 5} more line(s) of evidence"
+    assert expected in markdown and expected in html

@@ -61,15 +61,19 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
                       for row in rec.rows]
             lines += ["", "Evidence:", ""]
             for finding in rec.findings:
-                for ev in finding.evidence[:5]:
+                for ev in finding.evidence[:EVIDENCE_SHOWN]:
                     for source in ev.sources[:1]:
                         lines.append(f"- {ev.source} {ev.type} {ev.target} ({ev.confidence}): "
                                      f"{source.text} — {source.origin}")
                 for source in finding.sources[:2]:
                     lines.append(f"- {source.text} — {source.origin}")
+                if len(finding.evidence) > EVIDENCE_SHOWN:
+                    lines.append(f"- and {len(finding.evidence) - EVIDENCE_SHOWN} more line(s) of "
+                                 "evidence (every one is in the JSON and CSV formats)")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+EVIDENCE_SHOWN = 5  # per finding in the reading formats; the rest are counted, never dropped silently
 CSV_COLUMNS = ["id", "category", "priority", "priority_rule", "title", "entities", "rationale",
                "findings", "evidence_count", "first_evidence", "first_evidence_document"]
 
