@@ -207,7 +207,8 @@ def _evidence_line(source: Source, width: int = 90) -> str:
     """A source in one line: a quote shortened at a word with an ellipsis, or a citation."""
     if source.is_reference:
         return f"{source.citation} [reference]"
-    return f"“{textwrap.shorten(source.excerpt or '', width, placeholder=' …')}”"
+    quote = f"“{textwrap.shorten(source.excerpt or '', width, placeholder=' …')}”"
+    return f"{quote} — {source.title}" if source.title else quote
 
 
 def _day(as_at: datetime | None) -> date | None:

@@ -43,6 +43,7 @@ from govmap.vocabulary import (  # noqa: F401  (re-exported: the model speaks th
     AssessmentStatus,
     BodyType,
     Confidence,
+    DocumentKind,
     Family,
     FindingType,
     LeadRank,
@@ -162,6 +163,7 @@ class Source(Record):
 
     kind: Annotated[SourceKind, _closed(SourceKind, "a source kind")] = SourceKind.DOCUMENT
     document: str | None = None
+    title: str | None = None  # filled from the documents registry when the seed is read
     locator: str = ""
     excerpt: str | None = None
     citation: str | None = None
@@ -187,6 +189,10 @@ class Source(Record):
     def is_reference(self) -> bool:
         return self.kind == SourceKind.REFERENCE
 
+    def titled(self, title: str) -> Source:
+        """This source with the cited document's title (from the registry)."""
+        return self.model_copy(update={"title": title})
+
     @property
     def text(self) -> str:
         """What the evidence says: the excerpt quoted, or the citation of a reference."""
@@ -197,7 +203,8 @@ class Source(Record):
         """Where to find it: the document and locator, or the reference's URL."""
         if self.is_reference:
             return str(self.url)
-        return f"{self.document}, {self.locator}" if self.locator else str(self.document)
+        where = f"{self.document}, {self.locator}" if self.locator else str(self.document)
+        return f"{self.title}; {where}" if self.title else where
 
 
 def rests_on_references(sources: list[Source]) -> bool:
@@ -266,6 +273,13 @@ class Entity(Dated):
     commitments: list[Commitment] = Field(default_factory=list)
     # stated findings only: when the document made the assessment
     assessed_on: dt.date | None = None
+    # source documents only: the registry entry a citation is named by
+    file: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    published: str | None = None
+    document_kind: Annotated[DocumentKind, _closed(DocumentKind, "a document kind")] | None = None
+    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
 
     @field_validator("type")
     @classmethod
@@ -298,7 +312,18 @@ class Entity(Dated):
         if (self.kind == NodeKind.FINDING) != (self.assessed_on is not None):
             raise ValueError("assessed_on: a finding gives the date of its assessment, "
                              "and only findings do")
+        registry = (self.file, self.publisher, self.year, self.document_kind)
+        if self.kind == NodeKind.SOURCE_DOCUMENT and None in registry:
+            raise ValueError("file: a source document gives its file, publisher, year and "
+                             "document_kind")
+        if self.kind != NodeKind.SOURCE_DOCUMENT and (any(registry) or self.url or self.published):
+            raise ValueError("file: only source documents carry registry fields")
         return self
+
+    @property
+    def citation(self) -> str:
+        """How a source document is named to a reader: title (publisher, year)."""
+        return f"{self.name} ({self.publisher}, {self.year})"
 
     @property
     def is_reference_only(self) -> bool:

@@ -34,7 +34,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from govmap.errors import SeedProblem, SeedValidationError
-from govmap.model import Dataset, Entity, NodeKind, Relation, completeness_problems, joins_problems
+from govmap.model import (
+    Dataset,
+    Entity,
+    NodeKind,
+    Relation,
+    Source,
+    completeness_problems,
+    joins_problems,
+)
 
 SECTIONS: dict[str, type[BaseModel]] = {"entities": Entity, "relations": Relation}
 
@@ -81,9 +89,47 @@ def read_seed_files(files: Iterable[Path], *, display_root: Path | None = None) 
             else:
                 relations.append((record, name, line))
     problems += _cross_reference_problems(entities, relations)
+    titles = {e.file: e.citation for e, _, _ in entities if e.kind == NodeKind.SOURCE_DOCUMENT}
+    problems += _unregistered_documents(entities, relations, titles)
     if problems:
         raise SeedValidationError(problems)
-    return Dataset(entities=[e for e, _, _ in entities], relations=[r for r, _, _ in relations])
+    return Dataset(entities=[_titled(e, titles) for e, _, _ in entities],
+                   relations=[_titled(r, titles) for r, _, _ in relations])
+
+
+def _cited(record: Entity | Relation) -> Iterator[Source]:
+    yield from record.sources
+    if isinstance(record, Entity):
+        for fact in record.facts:
+            yield from fact.sources
+        for commitment in record.commitments:
+            yield from commitment.sources
+
+
+def _unregistered_documents(entities: list[tuple[Entity, str, int | None]],
+                            relations: list[tuple[Relation, str, int | None]],
+                            titles: dict[str | None, str]) -> list[SeedProblem]:
+    """Document sources whose file has no source_document entry (when the seed has any)."""
+    if not titles:
+        return []
+    return [SeedProblem(file, line, "sources", f"cites {source.document!r}, which no "
+                        "source_document entity registers (give it a title, publisher and year)")
+            for record, file, line in [*entities, *relations] for source in _cited(record)
+            if not source.is_reference and source.document not in titles]
+
+
+def _titled(record: Any, titles: dict[str | None, str]) -> Any:
+    """`record` with every document source named by its registry title."""
+    def name(sources: list[Source]) -> list[Source]:
+        return [s if s.is_reference or s.document not in titles else s.titled(titles[s.document])
+                for s in sources]
+
+    update: dict[str, Any] = {"sources": name(record.sources)}
+    if isinstance(record, Entity):
+        update["facts"] = [f.model_copy(update={"sources": name(f.sources)}) for f in record.facts]
+        update["commitments"] = [c.model_copy(update={"sources": name(c.sources)})
+                                 for c in record.commitments]
+    return record.model_copy(update=update)
 
 
 def _display_name(path: Path, root: Path | None) -> str:

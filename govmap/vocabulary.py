@@ -59,6 +59,16 @@ class PlanType(StrEnum):
     PROGRAMME = "programme"
 
 
+class DocumentKind(StrEnum):
+    """What kind of publication a source document is."""
+
+    OFFICIAL_REPORT = "official_report"
+    PROGRESS_UPDATE = "progress_update"
+    COUNCIL_REPORT = "council_report"
+    STATUTE = "statute"
+    WEB_PAGE = "web_page"
+
+
 class FindingType(StrEnum):
     """What a stated finding says is missing or weak (the documents' own assessments)."""
 

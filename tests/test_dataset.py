@@ -219,3 +219,35 @@ def test_every_stated_finding_says_what_it_concerns_and_who_assessed_it(dataset:
         if finding.kind == NodeKind.FINDING and finding.type == "little_or_no_work" \
                 and r.type == "CONCERNS" and entities[r.target].kind == NodeKind.ACTION:
             assert entities[r.target].status == "little_or_no_work", (finding.id, r.target)
+
+
+def _bare_file_names(value: object, found: list[str]) -> list[str]:
+    """Every document file name in a JSON value that is not given with its title."""
+    if isinstance(value, dict):
+        if isinstance(value.get("document"), str) and value["document"].endswith(".txt") \
+                and not value.get("title"):
+            found.append(value["document"])
+        for item in value.values():
+            _bare_file_names(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _bare_file_names(item, found)
+    return found
+
+
+def test_documents_are_named_by_title_wherever_evidence_is_shown(tmp_path: Path,
+                                                                  dataset: Dataset) -> None:
+    store = SqliteStore(tmp_path / "titles.db")
+    store.write(ChangeSet.replacing_with(dataset))
+    service = create_app(Settings(db=tmp_path / "unused.db"))
+    service.dependency_overrides[get_store] = lambda: store
+    with TestClient(service) as client:
+        answers = [client.get("/accountability", params={"for": "Advocacy"}).json(),
+                   client.get("/entities/the-promise-scotland").json(),
+                   client.get("/analysis/gaps", params={"limit": 500}).json(),
+                   client.get("/analysis/duplication").json(),
+                   client.get("/reports/streamlining", params={"format": "json"}).json()]
+        html = client.get("/reports/streamlining").text
+    assert _bare_file_names(answers, []) == []
+    named = "Change Programme ONE: the published report (The Promise Scotland, 2021); 002_"
+    assert named in html and html.count("002_9f6e7a63684db722.txt") == html.count(named)

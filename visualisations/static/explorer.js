@@ -128,7 +128,8 @@ function evidence(sources) {
       return cited;
     }
     const quote = el("blockquote", `“${source.excerpt}”`);
-    quote.append(el("div", `${source.document}${source.locator ? " · " + source.locator : ""}`, { class: "doc" }));
+    const where = [source.title, source.locator, source.document].filter(Boolean).join(" · ");
+    quote.append(el("div", where, { class: "doc" }));
     return quote;
   });
 }
