@@ -223,3 +223,16 @@ def test_evidence_is_never_cut_silently(real: nx.MultiDiGraph) -> None:
     html = render_report(report, real, "html").decode()
     expected = f"and {len(long[0].evidence) - 5} more line(s) of evidence"
     assert expected in markdown and expected in html
+
+
+def test_machine_and_markdown_formats_are_safe_with_hostile_names() -> None:
+    g = small_graph({"a": "board", "b": "board", "p": "parliament"}, ["act"],
+                    ["a LEADS act", "b LEADS act", "a REPORTS_TO p", "b REPORTS_TO p"])
+    for node, name in (("a", '=HYPERLINK("http://x")'), ("b", "<script>alert(1)</script> | B")):
+        g.nodes[node]["entity"] = g.nodes[node]["entity"].model_copy(update={"name": name})
+    report = build_report(g)
+    rows = list(csv.reader(io.StringIO(render_report(report, g, "csv").decode())))
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    markdown = render_report(report, g, "md").decode()
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "\\| B" in markdown  # a pipe in a name does not break the table

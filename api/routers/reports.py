@@ -10,12 +10,13 @@ from fastapi.responses import Response
 from govmap.analysis.whatif import Scenario, ScenarioDiff, what_if
 from govmap.api.deps import GraphDep
 from govmap.api.schemas import ErrorOut
-from govmap.reports import build_report, render_report, report_format
+from govmap.reports import FORMATS, build_report, render_report, report_format
 
 router = APIRouter(tags=["reports"])
 
-Format = Annotated[Literal["html", "pdf", "md", "csv", "json"],
-                   Query(description="html, pdf, md, csv or json")]
+# The formats come from the registry, so a new format needs no change here.
+Format = Annotated[Literal[tuple(FORMATS)],  # type: ignore[valid-type]
+                   Query(description=", ".join(FORMATS))]
 SCENARIO_EXAMPLE = {"name": "Abolish The Promise Scotland in 2030",
                     "operations": [{"op": "abolish", "body": "the-promise-scotland"}]}
 

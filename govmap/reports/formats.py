@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 from functools import cache
 
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from govmap.reports import StreamliningReport, register
 from govmap.reports.charts import gaps_chart, landscape
+from govmap.reports.registry import register
+from govmap.reports.report import StreamliningReport
 
 
 @cache
@@ -57,8 +59,8 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
                       f"**Who should act:** {', '.join(a.name for a in rec.addressees)} · "
                       f"**by when:** {rec.timescale} · **what:** {rec.action}.", "", rec.rationale,
                       "", "| about | finding | candidate owner(s) |", "|---|---|---|"]
-            lines += [f"| {row.subject.name} | {row.detail} | {', '.join(o.name for o in row.owners)} |"
-                      for row in rec.rows]
+            lines += [f"| {_cell(row.subject.name)} | {_cell(row.detail)} | "
+                      f"{_cell(', '.join(o.name for o in row.owners))} |" for row in rec.rows]
             lines += ["", "Evidence:", ""]
             for finding in rec.findings:
                 for ev in finding.evidence[:EVIDENCE_SHOWN]:
@@ -70,12 +72,30 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
                 if len(finding.evidence) > EVIDENCE_SHOWN:
                     lines.append(f"- and {len(finding.evidence) - EVIDENCE_SHOWN} more line(s) of "
                                  "evidence (every one is in the JSON and CSV formats)")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    # Names and quotes are text: raw HTML in them must not reach a Markdown renderer.
+    return ("\n".join(html.escape(line, quote=False) for line in lines) + "\n").encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a pipe would end the cell."""
+    return text.replace("|", "\\|")
 
 
 EVIDENCE_SHOWN = 5  # per finding in the reading formats; the rest are counted, never dropped silently
 CSV_COLUMNS = ["id", "category", "priority", "priority_rule", "title", "entities", "rationale",
                "findings", "evidence_count", "first_evidence", "first_evidence_document"]
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a quote.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("Board"), spreadsheet_safe(3)
+    ("'=HYPERLINK(1)", 'Board', 3)
+    """
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 @register("csv", "text/csv; charset=utf-8", "csv")
@@ -86,7 +106,7 @@ def to_csv(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
     for rec in report.recommendations:
         sources = [s for f in rec.findings for ev in f.evidence for s in ev.sources]
         sources += [s for f in rec.findings for s in f.sources]
-        writer.writerow({
+        writer.writerow({column: spreadsheet_safe(value) for column, value in {
             "id": rec.id, "category": rec.category, "priority": rec.priority,
             "priority_rule": rec.priority_rule, "title": rec.title,
             "entities": ";".join(e.id for e in rec.entities), "rationale": rec.rationale,
@@ -94,7 +114,7 @@ def to_csv(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
             "evidence_count": rec.evidence_count,
             "first_evidence": sources[0].text if sources else "",
             "first_evidence_document": sources[0].origin if sources else "",
-        })
+        }.items()})
     return out.getvalue().encode("utf-8")
 
 
