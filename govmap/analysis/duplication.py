@@ -103,7 +103,8 @@ def parallel_oversight(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
         yield DuplicationFinding(
             id=f"parallel_oversight:{rel_type.lower()}:{target}", kind="parallel_oversight",
             basis="derived",
-            title=f"{len(independent)} bodies each {verb} {entity(graph, target).name}",
+            title=(f"{entity(graph, target).name} {meaning(rel_type).reads_inverse} "
+                   f"{len(independent)} bodies separately"),
             entities=[_ref(graph, b) for b in independent], object=_ref(graph, target),
             explanation=(f"{_names(graph, independent)} each {verb} {entity(graph, target).name}, "
                          "each on its own evidence"),

@@ -11,9 +11,6 @@ matplotlib.use("Agg")  # no display: draw to memory only
 matplotlib.rcParams["text.parse_math"] = False  # names are text: "$…$" is not a formula
 
 import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-
-from govmap.visualisations.styles import node_style  # noqa: E402
 
 SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#9e9e9e"}
 
@@ -43,16 +40,22 @@ def gaps_chart(gaps_by_area: dict[str, dict[str, int]]) -> str:
     return _data_uri(figure)
 
 
-def landscape(graph: nx.MultiDiGraph) -> str:
-    """A static picture of the whole map, coloured as in the interactive one."""
-    positions = nx.spring_layout(graph, seed=7, k=0.35, iterations=60)
-    figure, axes = plt.subplots(figsize=(9, 7))
-    nx.draw_networkx_edges(graph, positions, ax=axes, alpha=0.15, arrows=False, width=0.6)
-    colours = [node_style(d["entity"]).colour for _, d in graph.nodes(data=True)]
-    nx.draw_networkx_nodes(graph, positions, ax=axes, node_color=colours, node_size=28,
-                           linewidths=0)
-    hubs = sorted(graph.degree, key=lambda p: -p[1])[:12]
-    nx.draw_networkx_labels(graph, positions, ax=axes, font_size=7,
-                            labels={n: graph.nodes[n]["entity"].name[:28] for n, _ in hubs})
-    axes.set_axis_off()
+STANDING_COLOURS = {"formal": "#1a237e", "soft_only": "#8e24aa", "outside_scope": "#9e9e9e",
+                    "broken": "#c62828"}
+
+
+def standing_chart(standings: dict[str, dict[str, int]]) -> str:
+    """Stacked bars: how many actions stand formal, soft only, outside scope or broken,
+    once for each kind of evidence."""
+    views = list(standings)
+    figure, axes = plt.subplots(figsize=(7, 0.6 + 0.55 * max(len(views), 1)))
+    left = [0] * len(views)
+    for standing, colour in STANDING_COLOURS.items():
+        values = [standings[v].get(standing, 0) for v in views]
+        axes.barh(views, values, left=left, color=colour, label=standing.replace("_", " "))
+        left = [x + y for x, y in zip(left, values, strict=True)]
+    axes.set_xlabel("actions")
+    axes.invert_yaxis()
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
     return _data_uri(figure)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections import Counter
 from functools import cache
 
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from govmap.reports.charts import gaps_chart, landscape
+from govmap.reports.charts import gaps_chart, standing_chart
 from govmap.reports.registry import register
 from govmap.reports.report import StreamliningReport
 
@@ -23,9 +24,11 @@ def _templates() -> Environment:
 
 @register("html", "text/html; charset=utf-8", "html")
 def to_html(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
+    standings = {"documents alone": Counter(c.with_documents for c in report.chains),
+                 "with the background": Counter(c.with_reference for c in report.chains)}
     page = _templates().get_template("report.html.j2").render(
         report=report, gaps_chart=gaps_chart(report.gaps_by_priority_area),
-        landscape=landscape(graph))
+        standing_chart=standing_chart(standings))
     return page.encode("utf-8")
 
 
@@ -38,40 +41,65 @@ def to_pdf(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
 
 @register("md", "text/markdown; charset=utf-8", "md")
 def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
-    lines = [f"# {report.title}", "", f"Generated {report.generated.isoformat()}.", "",
-             "## Summary", ""]
-    lines += [f"- {name.replace('_', ' ')}: {value}" for name, value in report.figures.items()]
-    lines += ["", "Recommendations by category:", ""]
-    lines += [f"- {name.replace('_', ' ')}: {value}"
-              for name, value in report.recommendations_by_category.items()]
+    """The report's sections in the HTML's order, for reading in a repository or a wiki."""
+    lim = report.limitations
+    lines = [f"# {report.title}", "", f"Generated {report.generated.isoformat()}"
+             + (f" from data revision {report.revision}" if report.revision is not None else "")
+             + f". Documents of {lim.documents_from}–{lim.documents_to}.", "",
+             "## 1. Key messages", ""]
+    lines += [f"{i}. {m.text}" for i, m in enumerate(report.key_messages, 1)]
+    lines += ["", "## 2. Findings: accountability", "",
+              "| action | documents alone | with the background | leads |", "|---|---|---|---|"]
+    lines += [f"| {_cell(c.action)} | {c.with_documents.replace('_', ' ')} | "
+              f"{c.with_reference.replace('_', ' ')} | {_cell(c.leads)} |" for c in report.chains]
+    lines += ["", "## 3. Findings: duplication", ""]
+    lines += [f"- **{f.title}**: {f.explanation} ({f.kind.replace('_', ' ')}, {f.basis})"
+              for f in report.duplication]
+    lines += ["", "## 4. Findings: gaps", "", "| basis | kind | count |", "|---|---|---|"]
+    lines += [f"| {basis} | {kind.replace('_', ' ')} | {n} |"
+              for basis, kinds in report.gaps_by_kind.items() for kind, n in kinds.items()]
+    lines += ["", "## 5. Findings: dependency on bodies that end", ""]
+    lines += [f"- {e.body} ends {e.ends.isoformat()}, holding {e.responsibilities} "
+              f"responsibilities ({e.stated} stated)" for e in report.ending]
     if report.scenario:
         lines += ["", "## Scenario", "", report.scenario.summary, ""]
         lines += [f"- {o.holder.name} {o.type.lower().replace('_', ' ')} {o.target.name}: no owner"
                   for o in report.scenario.orphaned]
-    for priority in ("high", "medium", "low"):
-        chosen = [r for r in report.recommendations if r.priority == priority]
-        if not chosen:
-            continue
-        lines += ["", f"## {priority.title()} priority ({len(chosen)})"]
-        for rec in chosen:
-            lines += ["", f"### {rec.title}", "", f"`{rec.id}` · {rec.category} · priority "
-                      f"{rec.priority_rule} · confidence: {rec.confidence}", "",
-                      f"**Who should act:** {', '.join(a.name for a in rec.addressees)} · "
-                      f"**by when:** {rec.timescale} · **what:** {rec.action}.", "", rec.rationale,
-                      "", "| about | finding | candidate owner(s) |", "|---|---|---|"]
-            lines += [f"| {_cell(row.subject.name)} | {_cell(row.detail)} | "
-                      f"{_cell(', '.join(o.name for o in row.owners))} |" for row in rec.rows]
-            lines += ["", "Evidence:", ""]
-            for finding in rec.findings:
-                for ev in finding.evidence[:EVIDENCE_SHOWN]:
-                    for source in ev.sources[:1]:
-                        lines.append(f"- {ev.source} {ev.type} {ev.target} ({ev.confidence}): "
-                                     f"{source.text} — {source.origin}")
-                for source in finding.sources[:2]:
-                    lines.append(f"- {source.text} — {source.origin}")
-                if len(finding.evidence) > EVIDENCE_SHOWN:
-                    lines.append(f"- and {len(finding.evidence) - EVIDENCE_SHOWN} more line(s) of "
-                                 "evidence (every one is in the JSON and CSV formats)")
+    lines += ["", "## 6. Recommendations"]
+    for number, rec in enumerate(report.recommendations, 1):
+        lines += ["", f"### 6.{number} {rec.title}", "",
+                  f"Priority {rec.priority} · confidence: {rec.confidence} · "
+                  f"from {rec.priority_rule.split(': from ')[-1]}", "",
+                  f"**Who should act:** {', '.join(a.name for a in rec.addressees)}. "
+                  f"**By when:** {rec.timescale}. **What:** {rec.action}.", "", rec.rationale,
+                  "", "| about | finding | candidate owner(s) |", "|---|---|---|"]
+        lines += [f"| {_cell(row.subject.name)} | {_cell(row.detail)} | "
+                  f"{_cell(', '.join(o.name for o in row.owners))} |" for row in rec.rows]
+        lines += ["", "Evidence:", ""]
+        for finding in rec.findings:
+            for ev in finding.evidence[:EVIDENCE_SHOWN]:
+                lines += [f"- {source.text} — {source.origin}" for source in ev.sources[:1]]
+            lines += [f"- {source.text} — {source.origin}" for source in finding.sources[:2]]
+            if len(finding.evidence) > EVIDENCE_SHOWN:
+                lines.append(f"- and {len(finding.evidence) - EVIDENCE_SHOWN} more line(s) of "
+                             "evidence (every one is in the JSON and CSV formats)")
+    lines += ["", "## 7. Limitations", "",
+              f"- {lim.inferred} of {lim.relations} lines are a reviewer's inference; "
+              f"{lim.reference_only} rest on the cited statutory background alone.",
+              f"- The documents date from {lim.documents_from} to {lim.documents_to}; most stated "
+              "findings are of 2021 and concern Plan 21-24.", "",
+              "## Appendix A: every stated finding", ""]
+    for g in report.stated_findings:
+        who = ", ".join(a.name for a in g.assessed_by)
+        year = f", {g.assessed_on.year}" if g.assessed_on else ""
+        lines += [f"- **{g.kind.replace('_', ' ')}** ({', '.join(e.name for e in g.entities)}): "
+                  f"{g.message} ({who}{year})"]
+        lines += [f"  - {source.text} — {source.origin}" for source in g.sources]
+    lines += ["", "## Appendix B: the accountability of each action", ""]
+    lines += [f"- **{c.action}**: {c.explanation}" for c in report.chains]
+    lines += ["", "## Appendix C: sources", ""]
+    lines += [f"- {s.citation} ({s.kind.replace('_', ' ')}): {s.locator or s.url}"
+              for s in report.sources]
     # Names and quotes are text: raw HTML in them must not reach a Markdown renderer.
     return ("\n".join(html.escape(line, quote=False) for line in lines) + "\n").encode("utf-8")
 
