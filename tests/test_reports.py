@@ -169,12 +169,20 @@ def test_csv_and_json_match_the_api(client: TestClient, real: nx.MultiDiGraph) -
     assert all(row["first_evidence"] for row in rows)
     as_json = client.get("/reports/streamlining", params={"format": "json"}).json()
     assert [r["id"] for r in as_json["recommendations"]] == expected
+    # the same numbers in every format: CSV, JSON, Markdown (and the HTML/PDF, 7.N)
+    numbers = [int(row["number"]) for row in rows]
+    assert numbers == [r["number"] for r in as_json["recommendations"]] == list(
+        range(1, len(expected) + 1))
+    markdown = client.get("/reports/streamlining", params={"format": "md"}).text
+    first = as_json["recommendations"][0]
+    assert f"### 7.1 {first['title']}" in markdown
+    assert all(row["addressees"] and row["timescale"] and row["confidence"] for row in rows)
     assert as_json["recommendations_by_category"] == json.loads(
         build_report(real).model_dump_json())["recommendations_by_category"]
 
 
 @pytest.mark.parametrize(("fmt", "media", "marker"), [
-    ("html", "text/html", b"<h2"), ("md", "text/markdown", b"## 6. Recommendations"),
+    ("html", "text/html", b"<h2"), ("md", "text/markdown", b"## 7. Recommendations"),
     ("pdf", "application/pdf", b"%PDF"),
 ])
 def test_formats_have_the_right_content_types(client: TestClient, fmt: str, media: str,
@@ -243,3 +251,15 @@ def test_machine_and_markdown_formats_are_safe_with_hostile_names() -> None:
     markdown = render_report(report, g, "md").decode()
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     assert "\\| B" in markdown  # a pipe in a name does not break the table
+
+
+def test_a_scenario_reads_in_names_not_ids(real: nx.MultiDiGraph) -> None:
+    report = build_report(real, ABOLISH_TPS)
+    changes = report.scenario_changes
+    assert changes["Responsibilities left with no owner"]
+    assert any(line.startswith("The Promise Scotland leads ")
+               for line in changes["Responsibilities left with no owner"])
+    everything = " ".join(line for lines in changes.values() for line in lines)
+    assert ":the-promise-scotland" not in everything and "_" not in everything
+    html = render_report(report, real, "html").decode()
+    assert "Responsibilities left with no owner" in html and "Recommendations before:" in html

@@ -182,6 +182,7 @@ class Row(BaseModel):
 
 
 class Recommendation(BaseModel):
+    number: int = 0  # its place in the report, the same in every format
     id: str
     category: str
     priority: Priority
@@ -426,7 +427,8 @@ def recommendations(graph: nx.MultiDiGraph) -> list[Recommendation]:
     problems = [p for rec in merged.values() for p in guard_problems(graph, rec)]
     if problems:
         raise ValueError("; ".join(problems))
-    return sorted(merged.values(), key=lambda r: (PRIORITY_ORDER[r.priority], r.category))
+    ordered = sorted(merged.values(), key=lambda r: (PRIORITY_ORDER[r.priority], r.category))
+    return [rec.model_copy(update={"number": i}) for i, rec in enumerate(ordered, 1)]
 
 
 def counts_by_category(found: list[Recommendation]) -> dict[str, int]:

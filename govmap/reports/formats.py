@@ -48,26 +48,35 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
              + f". Documents of {lim.documents_from}–{lim.documents_to}.", "",
              "## 1. Key messages", ""]
     lines += [f"{i}. {m.text}" for i, m in enumerate(report.key_messages, 1)]
-    lines += ["", "## 2. Findings: accountability", "",
+    lines += ["", "## 2. Scope and method", "",
+              "Five public documents and a small, cited statutory background; every line cites "
+              "its excerpt or its Act. A chain runs from each lead of an action up formal lines "
+              "(a duty to answer, with consequences) or soft ones (monitoring with no power to "
+              "compel) to the Scottish Parliament or an elected council; an action stands as its "
+              "weakest accountable lead. Gaps are stated by the documents or derived by written "
+              "rules; duplication is by function, not partnership; recommendations come only "
+              "from findings, under written guards.",
+              "", "## 3. Findings: accountability", "",
               "| action | documents alone | with the background | leads |", "|---|---|---|---|"]
     lines += [f"| {_cell(c.action)} | {c.with_documents.replace('_', ' ')} | "
               f"{c.with_reference.replace('_', ' ')} | {_cell(c.leads)} |" for c in report.chains]
-    lines += ["", "## 3. Findings: duplication", ""]
+    lines += ["", "## 4. Findings: duplication", ""]
     lines += [f"- **{f.title}**: {f.explanation} ({f.kind.replace('_', ' ')}, {f.basis})"
               for f in report.duplication]
-    lines += ["", "## 4. Findings: gaps", "", "| basis | kind | count |", "|---|---|---|"]
+    lines += ["", "## 5. Findings: gaps", "", "| basis | kind | count |", "|---|---|---|"]
     lines += [f"| {basis} | {kind.replace('_', ' ')} | {n} |"
               for basis, kinds in report.gaps_by_kind.items() for kind, n in kinds.items()]
-    lines += ["", "## 5. Findings: dependency on bodies that end", ""]
+    lines += ["", "## 6. Findings: dependency on bodies that end", ""]
     lines += [f"- {e.body} ends {e.ends.isoformat()}, holding {e.responsibilities} "
               f"responsibilities ({e.stated} stated)" for e in report.ending]
     if report.scenario:
-        lines += ["", "## Scenario", "", report.scenario.summary, ""]
-        lines += [f"- {o.holder.name} {o.type.lower().replace('_', ' ')} {o.target.name}: no owner"
-                  for o in report.scenario.orphaned]
-    lines += ["", "## 6. Recommendations"]
-    for number, rec in enumerate(report.recommendations, 1):
-        lines += ["", f"### 6.{number} {rec.title}", "",
+        lines += ["", f"## Scenario: {report.scenario.scenario.name}", "", report.scenario.summary]
+        for heading, changes in report.scenario_changes.items():
+            if changes:
+                lines += ["", f"### {heading} ({len(changes)})", ""] + [f"- {c}" for c in changes]
+    lines += ["", "## 7. Recommendations"]
+    for rec in report.recommendations:
+        lines += ["", f"### 7.{rec.number} {rec.title}", "",
                   f"Priority {rec.priority} · confidence: {rec.confidence} · "
                   f"from {rec.priority_rule.split(': from ')[-1]}", "",
                   f"**Who should act:** {', '.join(a.name for a in rec.addressees)}. "
@@ -83,7 +92,7 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
             if len(finding.evidence) > EVIDENCE_SHOWN:
                 lines.append(f"- and {len(finding.evidence) - EVIDENCE_SHOWN} more line(s) of "
                              "evidence (every one is in the JSON and CSV formats)")
-    lines += ["", "## 7. Limitations", "",
+    lines += ["", "## 8. Limitations", "",
               f"- {lim.inferred} of {lim.relations} lines are a reviewer's inference; "
               f"{lim.reference_only} rest on the cited statutory background alone.",
               f"- The documents date from {lim.documents_from} to {lim.documents_to}; most stated "
@@ -110,8 +119,10 @@ def _cell(text: str) -> str:
 
 
 EVIDENCE_SHOWN = 5  # per finding in the reading formats; the rest are counted, never dropped silently
-CSV_COLUMNS = ["id", "category", "priority", "priority_rule", "title", "entities", "rationale",
-               "findings", "evidence_count", "first_evidence", "first_evidence_document"]
+CSV_COLUMNS = ["number", "id", "category", "priority", "priority_rule", "title", "action",
+               "addressees", "addressee_ids", "timescale", "confidence", "entities", "rows",
+               "rationale", "findings", "evidence_count", "first_evidence",
+               "first_evidence_document"]
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -135,9 +146,13 @@ def to_csv(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
         sources = [s for f in rec.findings for ev in f.evidence for s in ev.sources]
         sources += [s for f in rec.findings for s in f.sources]
         writer.writerow({column: spreadsheet_safe(value) for column, value in {
-            "id": rec.id, "category": rec.category, "priority": rec.priority,
-            "priority_rule": rec.priority_rule, "title": rec.title,
-            "entities": ";".join(e.id for e in rec.entities), "rationale": rec.rationale,
+            "number": rec.number, "id": rec.id, "category": rec.category,
+            "priority": rec.priority, "priority_rule": rec.priority_rule, "title": rec.title,
+            "action": rec.action, "addressees": "; ".join(a.name for a in rec.addressees),
+            "addressee_ids": ";".join(a.id for a in rec.addressees), "timescale": rec.timescale,
+            "confidence": rec.confidence, "entities": ";".join(e.id for e in rec.entities),
+            "rows": " | ".join(f"{r.subject.name}: {r.detail}" for r in rec.rows),
+            "rationale": rec.rationale,
             "findings": ";".join(f"{f.source}:{f.code}" for f in rec.findings),
             "evidence_count": rec.evidence_count,
             "first_evidence": sources[0].text if sources else "",

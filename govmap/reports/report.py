@@ -16,7 +16,7 @@ from govmap.analysis.duplication import DuplicationFinding, duplication
 from govmap.analysis.gaps import Gap, gaps
 from govmap.analysis.recommendations import Recommendation, counts_by_category, recommendations
 from govmap.analysis.whatif import Scenario, ScenarioDiff, apply_scenario, what_if
-from govmap.model import RESPONSIBILITY_TYPES, Confidence, NodeKind
+from govmap.model import RELATIONSHIPS, RESPONSIBILITY_TYPES, Confidence, NodeKind, RelType
 from govmap.queries.accountability import Standing, accountability_chain
 from govmap.queries.common import entity, on_evidence
 
@@ -81,7 +81,29 @@ class StreamliningReport(BaseModel):
     sources: list[SourceEntry]
     limitations: Limitations
     scenario: ScenarioDiff | None = None
+    scenario_changes: dict[str, list[str]] = {}
     recommendations_before: int | None = None
+
+
+CHAIN_CHANGES = {"breaks": "its chain breaks", "heals": "its chain now reaches the top",
+                 "loses_all_leads": "it loses every lead", "flags_changed": "its warnings change"}
+
+
+def scenario_changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
+                     diff: ScenarioDiff) -> dict[str, list[str]]:
+    """The diff of a scenario in sentences a reader follows: names, never ids."""
+    said = {g.id: g.message for g in [*gaps(before), *gaps(after)]}
+    found = {f.id: f.title for f in [*duplication(before).findings, *duplication(after).findings]}
+    return {
+        "Responsibilities left with no owner": [
+            f"{o.holder.name} {RELATIONSHIPS[RelType(o.type)].reads} {o.target.name}"
+            for o in diff.orphaned],
+        "Chains that change": [f"{c.subject.name}: {CHAIN_CHANGES[c.change]}" for c in diff.chains],
+        "Gaps that open": [said.get(g, g) for g in diff.gaps_opened],
+        "Gaps that close": [said.get(g, g) for g in diff.gaps_closed],
+        "Duplication that ends": [found.get(f, f) for f in diff.duplication_removed],
+        "Duplication that begins": [found.get(f, f) for f in diff.duplication_added],
+    }
 
 
 def gaps_by_priority_area(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
@@ -242,5 +264,6 @@ def build_report(graph: nx.MultiDiGraph, scenario: Scenario | None = None) -> St
         sources=sources_list(subject),
         limitations=limitations(subject),
         scenario=diff,
+        scenario_changes=scenario_changes(graph, subject, diff) if diff else {},
         recommendations_before=len(before) if before is not None else None,
     )
