@@ -59,3 +59,20 @@ def standing_chart(standings: dict[str, dict[str, int]]) -> str:
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     return _data_uri(figure)
+
+
+def leads_chart(leads: dict[str, dict[str, int]]) -> str:
+    """One bar per action: its leads, coloured by how each reaches the top."""
+    actions = list(leads)
+    figure, axes = plt.subplots(figsize=(7, 0.6 + 0.24 * max(len(actions), 1)))
+    left = [0] * len(actions)
+    for standing, colour in STANDING_COLOURS.items():
+        values = [leads[a].get(standing, 0) for a in actions]
+        axes.barh(actions, values, left=left, color=colour, label=standing.replace("_", " "))
+        left = [x + y for x, y in zip(left, values, strict=True)]
+    axes.set_xlabel("leads")
+    axes.tick_params(axis="y", labelsize=7)
+    axes.invert_yaxis()
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False, fontsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _data_uri(figure)

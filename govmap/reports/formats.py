@@ -11,7 +11,7 @@ from functools import cache
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from govmap.reports.charts import gaps_chart, standing_chart
+from govmap.reports.charts import gaps_chart, leads_chart, standing_chart
 from govmap.reports.registry import register
 from govmap.reports.report import StreamliningReport
 
@@ -28,7 +28,8 @@ def to_html(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
                  "with the background": Counter(c.with_reference for c in report.chains)}
     page = _templates().get_template("report.html.j2").render(
         report=report, gaps_chart=gaps_chart(report.gaps_by_priority_area),
-        standing_chart=standing_chart(standings))
+        standing_chart=standing_chart(standings),
+        leads_chart=leads_chart({c.action: c.leads_by_standing for c in report.chains}))
     return page.encode("utf-8")
 
 

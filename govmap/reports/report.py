@@ -36,6 +36,7 @@ class ActionChain(BaseModel):
     leads: str
     with_documents: Standing
     with_reference: Standing
+    leads_by_standing: dict[str, int]
     explanation: str
 
 
@@ -133,7 +134,9 @@ def action_chains(graph: nx.MultiDiGraph) -> list[ActionChain]:
             action=action.name, priority_area=area,
             leads=", ".join(s.body.name + (" (primary)" if s.rank else "") for s in full.starts),
             with_documents=accountability_chain(documents, node).standing,
-            with_reference=full.standing, explanation=full.explanation))
+            with_reference=full.standing,
+            leads_by_standing=dict(Counter(str(st.standing) for st in full.starts)),
+            explanation=full.explanation))
     return rows
 
 
