@@ -230,13 +230,14 @@ def test_self_referencing_operations_are_refused(client: TestClient, operation: 
     assert response.status_code == 422 and "itself" in response.text
 
 
-def test_evidence_is_never_cut_silently(real: nx.MultiDiGraph) -> None:
+def test_evidence_is_quoted_once_and_never_cut_silently(real: nx.MultiDiGraph) -> None:
     report = build_report(real)
-    long = [f for r in report.recommendations for f in r.findings if len(f.evidence) > 5]
-    assert long, "the real dataset has findings with more than five lines of evidence"
+    long = next(r for r in report.recommendations if len(r.quotations()) > 8)
+    quoted = long.quotations()
+    assert len({(q.text, q.origin) for q in quoted}) == len(quoted)  # each source once
     markdown = render_report(report, real, "md").decode()
     html = render_report(report, real, "html").decode()
-    expected = f"and {len(long[0].evidence) - 5} more line(s) of evidence"
+    expected = f"and {len(quoted) - 8} more source(s)"
     assert expected in markdown and expected in html
 
 

@@ -201,6 +201,14 @@ class Recommendation(BaseModel):
     def evidence_count(self) -> int:
         return sum(len(f.evidence) + len(f.sources) for f in self.findings)
 
+    def quotations(self) -> list[Source]:
+        """Every distinct source its findings rest on, in order, each quoted once."""
+        seen: dict[tuple[str, str], Source] = {}
+        for finding in self.findings:
+            for source in [s for e in finding.evidence for s in e.sources] + finding.sources:
+                seen.setdefault((source.text, source.origin), source)
+        return list(seen.values())
+
 
 # -- building one recommendation -------------------------------------------------------
 def _confidence(findings: list[Finding]) -> Confidence | Literal["derived"]:

@@ -79,20 +79,17 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
     for rec in report.recommendations:
         lines += ["", f"### 7.{rec.number} {rec.title}", "",
                   f"Priority {rec.priority} · confidence: {rec.confidence} · "
-                  f"from {rec.priority_rule.split(': from ')[-1]}", "",
+                  f"from {rec.priority_rule.split(': from ')[-1].replace('_', ' ')}", "",
                   f"**Who should act:** {', '.join(a.name for a in rec.addressees)}. "
                   f"**By when:** {rec.timescale}. **What:** {rec.action}.", "", rec.rationale,
                   "", "| about | finding | candidate owner(s) |", "|---|---|---|"]
         lines += [f"| {_cell(row.subject.name)} | {_cell(row.detail)} | "
                   f"{_cell(', '.join(o.name for o in row.owners))} |" for row in rec.rows]
-        lines += ["", "Evidence:", ""]
-        for finding in rec.findings:
-            for ev in finding.evidence[:EVIDENCE_SHOWN]:
-                lines += [f"- {source.text} — {source.origin}" for source in ev.sources[:1]]
-            lines += [f"- {source.text} — {source.origin}" for source in finding.sources[:2]]
-            if len(finding.evidence) > EVIDENCE_SHOWN:
-                lines.append(f"- and {len(finding.evidence) - EVIDENCE_SHOWN} more line(s) of "
-                             "evidence (every one is in the JSON and CSV formats)")
+        quoted = rec.quotations()
+        lines += ["", "Evidence:", ""] + [f"- {q.text} — {q.origin}" for q in quoted[:QUOTED]]
+        if len(quoted) > QUOTED:
+            lines.append(f"- and {len(quoted) - QUOTED} more source(s) (every one is in the JSON "
+                         "and CSV formats)")
     lines += ["", "## 8. Limitations", "",
               f"- {lim.inferred} of {lim.relations} lines are a reviewer's inference; "
               f"{lim.reference_only} rest on the cited statutory background alone.",
@@ -119,7 +116,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-EVIDENCE_SHOWN = 5  # per finding in the reading formats; the rest are counted, never dropped silently
+QUOTED = 8  # sources quoted per recommendation in the reading formats; the rest are counted
 CSV_COLUMNS = ["number", "id", "category", "priority", "priority_rule", "title", "action",
                "addressees", "addressee_ids", "timescale", "confidence", "entities", "rows",
                "rationale", "findings", "evidence_count", "first_evidence",
