@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 import networkx as nx
 from fastapi import Depends, Header, HTTPException, Query, Request
+from pydantic import BeforeValidator
 
 from govmap.queries.common import EvidenceMode, on_evidence
 from govmap.settings import Settings, get_settings
@@ -22,6 +25,24 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")]
 Offset = Annotated[int, Query(ge=0, description="How many results to skip.")]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD is a day here: "0" or a timestamp is refused, never read as 1970."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+def day_query(description: str) -> Any:
+    """A query parameter holding a day, parsed strictly."""
+    return Annotated[dt.date | None, BeforeValidator(_iso_day),
+                     Query(description=description + " (YYYY-MM-DD).", examples=["2031-01-01"])]
+
+
+AsAt = day_query("See only what is valid on this day")
 EvidenceParam = Annotated[EvidenceMode, Query(
     description="all: the documents and the cited reference layer (statutes and official "
                 "pages) together; documents: what the five source documents establish alone")]
@@ -43,8 +64,9 @@ def require_write_token(
     token configured, the API is read-only."""
     if settings.write_token is None:
         raise HTTPException(403, "this service is read-only: set GOVMAP_WRITE_TOKEN to allow writes")
-    expected = f"Bearer {settings.write_token.get_secret_value()}"
-    if authorization is None or not secrets.compare_digest(authorization.encode(), expected.encode()):
+    scheme, _, given = (authorization or "").partition(" ")
+    expected = settings.write_token.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected):
         raise HTTPException(401, "a valid bearer token is needed to write",
                             headers={"WWW-Authenticate": "Bearer"})
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
+from govmap.api.limits import BodyLimit, SecurityHeaders
 from govmap.api.routers import analysis, edits, entities, render, reports
 from govmap.settings import Settings, get_settings
 from govmap.stores import open_store
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, limit=(settings or get_settings()).max_body_bytes)
     app.include_router(entities.router)
     app.include_router(analysis.router)
     app.include_router(render.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     seed_dir: Path | None = None  # defaults to the dataset shipped with govmap
     sources_dir: Path | None = None  # the source documents, for evidence checks
     write_token: SecretStr | None = None  # writes through the API need this bearer token
+    max_body_bytes: int = 1_000_000  # larger request bodies are refused (413) unread
+
+    @field_validator("write_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        """An empty GOVMAP_WRITE_TOKEN means no token (a read-only service), never ''."""
+        return None if value is None or str(value).strip() == "" else value
 
     @property
     def store_kind(self) -> str:

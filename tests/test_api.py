@@ -143,7 +143,7 @@ def test_analysis_endpoints_answer(client: TestClient) -> None:
     ("/analysis/gaps?basis=rumour", 422, "stated"),
     ("/analysis/gaps?entity=Nobody%20At%20All", 404, "no entity is named"),
     ("/analysis/chains?limit=100000", 422, "less than or equal to 500"),
-    ("/analysis/metrics?as_at=yesterday", 422, "date"),
+    ("/analysis/metrics?as_at=yesterday", 422, "YYYY-MM-DD"),
 ])
 def test_analysis_bad_input_is_a_4xx(client: TestClient, url: str, status: int,
                                      fragment: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from pydantic import BaseModel
 from govmap.analysis.duplication import DUPLICATION_KINDS, DuplicationFinding, duplication
 from govmap.analysis.gaps import GAP_KINDS, Basis, Gap, Severity, gaps
 from govmap.analysis.metrics import Metrics, structure_metrics
-from govmap.api.deps import GraphDep, Limit, Offset
+from govmap.api.deps import AsAt, GraphDep, Limit, Offset, day_query
 from govmap.api.schemas import ErrorOut, Page
 from govmap.errors import InvalidRequestError
 from govmap.model import not_one_of
@@ -29,8 +28,6 @@ router = APIRouter(tags=["analysis"])
 
 AboutEntity = Annotated[str | None, Query(
     max_length=200, description="Only those about this entity: id, name or alias")]
-AsAt = Annotated[dt.date | None, Query(description="See only what is valid on this day "
-                                       "(YYYY-MM-DD).", examples=["2031-01-01"])]
 
 
 @router.get("/accountability", response_model=AccountabilityChain,
@@ -99,8 +96,8 @@ def gap_list(
     basis: Annotated[Basis | None, Query(
         description="stated (the documents' own assessments) or derived (a rule's)")] = None,
     entity: AboutEntity = None,
-    assessed_from: Annotated[dt.date | None, Query(description="Stated on or after this day")] = None,
-    assessed_to: Annotated[dt.date | None, Query(description="Stated on or before this day")] = None,
+    assessed_from: day_query("Stated on or after this day") = None,  # type: ignore[valid-type]
+    assessed_to: day_query("Stated on or before this day") = None,  # type: ignore[valid-type]
     as_at: AsAt = None, limit: Limit = 100, offset: Offset = 0,
 ) -> GapPage:
     """What the documents say is missing or weak (stated, with who assessed it and when)

@@ -21,6 +21,7 @@ from govmap.api.schemas import (
 )
 from govmap.errors import InvalidRequestError
 from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, not_one_of
+from govmap.queries.common import resolve
 from govmap.queries.neighbourhood import neighbourhood
 from govmap.search import normalise, search_entities
 
@@ -105,15 +106,19 @@ def list_facts(
 def list_relations(
     store: StoreDep,
     type: Annotated[RelType | None, Query(description="Relationship type")] = None,
-    source: Annotated[str | None, Query(max_length=120, description="Source entity id")] = None,
-    target: Annotated[str | None, Query(max_length=120, description="Target entity id")] = None,
+    source: Annotated[str | None, Query(max_length=200, description="Source: id, name or alias")] = None,
+    target: Annotated[str | None, Query(max_length=200, description="Target: id, name or alias")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> RelationPage:
-    """Relations of a type, from a source and/or to a target, with their evidence.
+    """Relations of a type, from a source and/or to a target, with their evidence. A
+    name that fits no entity gives 404 with candidates, never an empty page.
 
-    Example: `GET /relations?type=REPORTS_TO&target=first-minister`
+    Example: `GET /relations?type=REPORTS_TO&target=First Minister`
     """
-    found = store.relations(type=type and type.value, source=source, target=target)
+    graph = store.snapshot()
+    source_id = resolve(graph, source).id if source else None
+    target_id = resolve(graph, target).id if target else None
+    found = store.relations(type=type and type.value, source=source_id, target=target_id)
     return RelationPage(total=len(found), limit=limit, offset=offset,
                         items=[RelationOut.of(r) for r in found[offset:offset + limit]])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
 from govmap.analysis.duplication import duplication
-from govmap.api.deps import GraphDep
+from govmap.api.deps import AsAt, GraphDep
 from govmap.errors import NotFoundError
 from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
@@ -51,7 +50,7 @@ def map_filter(
     status: Annotated[list[AssessmentStatus] | None, Query(description="Action statuses")] = None,
     focus: Annotated[str | None, Query(max_length=200, description="Centre: id, name or alias")] = None,
     depth: Annotated[int, Query(ge=1, le=5, description="Hops around the focus")] = 1,
-    as_at: Annotated[dt.date | None, Query(description="Valid on this day")] = None,
+    as_at: AsAt = None,
 ) -> MapFilter:
     focus_id = resolve(graph, focus).id if focus else None
     return MapFilter(kinds=frozenset(k.value for k in kind or ()), body_types=frozenset(type or ()),

@@ -1,0 +1,84 @@
+"""Hardening: bodies over the limit refused unread, security headers on HTML, the token
+read as browsers and clients send it, strict dates, names accepted wherever an id is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from govmap.api.deps import get_store
+from govmap.api.main import create_app
+from govmap.model import Dataset
+from govmap.settings import Settings, get_settings
+from govmap.stores import ChangeSet, SqliteStore
+
+LIMIT = 10_000
+
+
+@pytest.fixture
+def client(tmp_path: Path, tiny_dataset: Dataset) -> Iterator[TestClient]:
+    store = SqliteStore(tmp_path / "limits.db")
+    store.write(ChangeSet.replacing_with(tiny_dataset))
+    settings = Settings(db=":memory:", write_token=SecretStr("tok"),  # type: ignore[arg-type]
+                        max_body_bytes=LIMIT)
+    app = create_app(settings)
+    app.dependency_overrides[get_store] = lambda: store
+    app.dependency_overrides[get_settings] = lambda: settings
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client: TestClient) -> None:
+    big = b"x" * (LIMIT + 1)
+    declared = client.put("/entities/a", content=big, headers={"Content-Type": "application/json"})
+    assert declared.status_code == 413 and "larger than the limit" in declared.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+        for _ in range(5):
+            yield b"y" * (LIMIT // 2)
+
+    streamed = client.post("/scenarios", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_html_pages_carry_security_headers_and_json_does_not_need_them(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "content-security-policy" not in client.get("/health").headers
+
+
+def test_the_bearer_scheme_is_read_in_any_case(client: TestClient) -> None:
+    board = {"id": "new-board", "kind": "body", "type": "board", "name": "New Board",
+             "scope": "scottish_public_sector"}
+    assert client.put("/entities/new-board", json=board,
+                      headers={"Authorization": "bearer tok"}).status_code == 200
+    assert client.put("/entities/new-board", json=board,
+                      headers={"Authorization": "Basic tok"}).status_code == 401
+
+
+def test_an_empty_token_setting_means_read_only() -> None:
+    assert Settings(db=":memory:", write_token="").write_token is None  # type: ignore[arg-type]
+    assert Settings(db=":memory:", write_token="  ").write_token is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("url", ["/accountability?for=TPS&as_at=0",
+                                 "/accountability?for=TPS&as_at=1700000000",
+                                 "/analysis/gaps?assessed_from=2021",
+                                 "/render/graph.json?as_at=yesterday"])
+def test_a_day_is_written_yyyy_mm_dd_or_refused(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422 and "YYYY-MM-DD" in response.text
+
+
+def test_relation_filters_take_names_and_refuse_the_unknown(client: TestClient) -> None:
+    by_name = client.get("/relations", params={"target": "First Minister"}).json()
+    assert [r["key"] for r in by_name["items"]] == [
+        "minister-for-children-young-people-and-the-promise|REPORTS_TO|first-minister"]
+    unknown = client.get("/relations", params={"source": "Governance Structures"})
+    assert unknown.status_code == 404 and "candidates" in unknown.json()
