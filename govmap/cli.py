@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +29,15 @@ from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
 from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
-from govmap.model import Dataset, Source
+from govmap.model import (
+    AssessmentStatus,
+    BodyType,
+    Dataset,
+    NodeKind,
+    RelType,
+    Source,
+    not_one_of,
+)
 from govmap.queries.accountability import STANDING_READS, accountability_chain
 from govmap.queries.common import EvidenceMode, on_evidence, resolve
 from govmap.reports import build_report, render_report, report_format
@@ -187,9 +197,21 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
         if store.kind == "sqlite" and is_empty(store):
             revision = load_seed_into(store, _read(None))
             console.print(f"seeded the empty store at {settings.db} (revision {revision})")
+    _port_is_free(host, port)
     console.print(f"govmap is serving on http://{host}:{port}/  (API docs: /docs)")
     sys.stdout.flush()
     uvicorn.run("govmap.api.main:app", host=host, port=port, log_level="warning")
+
+
+def _port_is_free(host: str, port: int) -> None:
+    """Stop with one clear line when the port is taken, before saying we serve on it."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            err.print(f"error: cannot listen on {host}:{port}: {exc.strerror}; "
+                      "is govmap already running? (choose another with --port)", markup=False)
+            raise typer.Exit(1) from None
 
 
 AsAtOption = Annotated[datetime | None, typer.Option(
@@ -197,6 +219,15 @@ AsAtOption = Annotated[datetime | None, typer.Option(
 EvidenceOption = Annotated[EvidenceMode, typer.Option(
     "--evidence", help="all: the documents and the cited reference layer; documents: the five "
                        "source documents alone.")]
+
+
+def _only_known(values: list[str] | None, vocabulary: type[StrEnum], what: str) -> None:
+    """Stop with a clear message (exit 2) on a value outside a closed vocabulary: an
+    unknown filter must not quietly draw an empty map."""
+    allowed = [v.value for v in vocabulary]
+    for value in values or ():
+        if value not in allowed:
+            raise typer.BadParameter(not_one_of(value, allowed, what))
 
 
 def _graph(store: GraphStore, evidence: EvidenceMode) -> nx.MultiDiGraph:
@@ -349,6 +380,10 @@ def render(
 
     Example: govmap render -o map.html --kind body --kind action
     """
+    for values, vocabulary, what in ((kind, NodeKind, "an entity kind"), (body_type, BodyType, "a body type"),
+                                     (rel, RelType, "a relationship type"),
+                                     (status, AssessmentStatus, "an assessment status")):
+        _only_known(values, vocabulary, what)
     with _clean_errors(), _store() as store:
         graph = _graph(store, evidence)
         if accountable_for:

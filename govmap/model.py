@@ -102,7 +102,12 @@ ScopeValue = Annotated[Scope, _closed(Scope, "a scope")]
 StrengthValue = Annotated[Strength, _closed(Strength, "a strength (formal or soft)")]
 RankValue = Annotated[LeadRank, _closed(LeadRank, "a lead rank")]
 EntityId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
-Text = Annotated[str, Field(min_length=1)]
+# Lengths are generous for real text and refuse what only an attack sends (a 50 MB
+# description would slow every search and page that shows it).
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+Prose = Annotated[str, Field(max_length=5000)]
+Short = Annotated[str, Field(max_length=500)]
 
 # Types a group of public bodies can have while being in the Scottish public sector.
 PUBLIC_COLLECTIVE_TYPES = frozenset({"local_authority", "health_board", "ijb", "cspp", "public_body",
@@ -164,9 +169,9 @@ class Source(Record):
     kind: Annotated[SourceKind, _closed(SourceKind, "a source kind")] = SourceKind.DOCUMENT
     document: str | None = None
     title: str | None = None  # filled from the documents registry when the seed is read
-    locator: str = ""
-    excerpt: str | None = None
-    citation: str | None = None
+    locator: Short = ""
+    excerpt: Annotated[str, Field(max_length=2000)] | None = None
+    citation: Short | None = None
     url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
     checked: dt.date | None = None
 
@@ -218,7 +223,7 @@ class Fact(Record):
     measure: Text
     value: FiniteFloat
     total: FiniteFloat | None = None
-    unit: str = ""
+    unit: Short = ""
     sources: list[Source] = Field(min_length=1)
 
 
@@ -259,15 +264,15 @@ class Entity(Dated):
     id: EntityId
     kind: Kind
     type: str | None = Field(default=None, validate_default=True)  # checked against the kind
-    name: Text
-    aliases: list[str] = Field(default_factory=list)
-    description: str = ""
+    name: Name
+    aliases: list[Name] = Field(default_factory=list, max_length=50)
+    description: Prose = ""
     scope: ScopeValue | None = None  # bodies only; required of every body in the seed
     sources: list[Source] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     # Plan 21-24 actions only
     priority_area: EntityId | None = None
-    requires: str | None = None
+    requires: Prose | None = None
     status: Status | None = None
     commitment_received: bool | None = None
     commitments: list[Commitment] = Field(default_factory=list)
@@ -352,7 +357,7 @@ class Relation(Dated):
     # upward lines only; required of each in the seed; a line without one counts as soft
     strength: StrengthValue | None = None
     rank: RankValue | None = None  # LEADS only
-    note: str | None = None
+    note: Prose | None = None
     sources: list[Source] = Field(default_factory=list)
 
     @model_validator(mode="after")

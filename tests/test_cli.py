@@ -81,3 +81,21 @@ def test_every_command_has_help_and_an_example(runner: CliRunner) -> None:
         doc = command.callback.__doc__ or ""
         assert doc.strip(), f"{command.callback.__name__} has no help"
         assert "Example:" in doc, f"{command.callback.__name__} has no example"
+
+
+def test_an_unknown_filter_value_stops_the_render(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["render", "--kind", "bogus", "-o", str(tmp_path / "m.html")])
+    assert result.exit_code == 2 and "is not an entity kind" in result.output
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_a_busy_port_is_one_clear_message(runner: CliRunner) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 1 and "cannot listen on" in result.output
+    assert "serving on" not in result.output

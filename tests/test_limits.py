@@ -16,7 +16,7 @@ from govmap.model import Dataset
 from govmap.settings import Settings, get_settings
 from govmap.stores import ChangeSet, SqliteStore
 
-LIMIT = 10_000
+LIMIT = 20_000
 
 
 @pytest.fixture
@@ -82,3 +82,23 @@ def test_relation_filters_take_names_and_refuse_the_unknown(client: TestClient) 
         "minister-for-children-young-people-and-the-promise|REPORTS_TO|first-minister"]
     unknown = client.get("/relations", params={"source": "Governance Structures"})
     assert unknown.status_code == 404 and "candidates" in unknown.json()
+
+
+def test_a_scenario_may_be_posted_as_yaml_like_the_shipped_files(client: TestClient) -> None:
+    yaml_body = "name: Close TPS\noperations:\n  - op: abolish\n    body: the-promise-scotland\n"
+    answered = client.post("/scenarios", content=yaml_body,
+                           headers={"Content-Type": "application/yaml"})
+    assert answered.status_code == 200 and answered.json()["scenario"]["name"] == "Close TPS"
+    broken = client.post("/scenarios", content="name: [unclosed",
+                         headers={"Content-Type": "text/yaml"})
+    assert broken.status_code == 422 and "not valid YAML" in broken.text
+    assert client.post("/scenarios", content="{", headers={
+        "Content-Type": "application/json"}).status_code == 422
+
+
+def test_a_long_string_is_refused_not_stored(client: TestClient) -> None:
+    board = {"id": "long-board", "kind": "body", "type": "board", "name": "Long Board",
+             "scope": "scottish_public_sector", "description": "x" * 6000}
+    refused = client.put("/entities/long-board", json=board, headers={"Authorization": "Bearer tok"})
+    assert refused.status_code == 422 and "5000" in refused.text
+    assert client.get("/entities/long-board").status_code == 404
