@@ -54,8 +54,12 @@ def browser() -> Iterator[object]:
 class Watched:
     """A page with its console errors, outside requests and dialogs recorded."""
 
-    def __init__(self, browser: object, base_url: str) -> None:
-        self.page = browser.new_page(viewport={"width": 1500, "height": 950})  # type: ignore[attr-defined]
+    def __init__(self, browser: object, base_url: str, *, enforce_csp: bool = False) -> None:
+        # The tests' own probes (wait_for_function) are evaluated as strings, which the
+        # pages' Content-Security-Policy rightly forbids, so most tests bypass it; one test
+        # loads the explorer with the policy enforced, as a reviewer's browser does.
+        self.page = browser.new_page(viewport={"width": 1500, "height": 950},  # type: ignore[attr-defined]
+                                     bypass_csp=not enforce_csp)
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.dialogs: list[str] = []
@@ -88,6 +92,15 @@ def test_explorer_loads_offline_without_errors(watched: Watched, base_url: str) 
     ARTIFACTS.mkdir(exist_ok=True)
     watched.page.screenshot(path=str(ARTIFACTS / "explorer.png"))
     watched.clean()
+
+
+def test_the_explorer_works_under_its_content_security_policy(browser: object, base_url: str) -> None:
+    strict = Watched(browser, base_url, enforce_csp=True)
+    strict.open(base_url + "/?selected=promise-oversight-board")
+    strict.page.wait_for_selector("#chain-standing")
+    assert "soft oversight" in (strict.page.text_content("#chain-standing") or "")
+    strict.clean()  # no console error: nothing the policy blocked
+    strict.page.close()
 
 
 def test_search_focuses_the_oversight_board(watched: Watched, base_url: str) -> None:
