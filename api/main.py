@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
@@ -32,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Who is responsible, and accountable, for keeping The Promise: the "
         "governance graph, its evidence, and the questions reviewers ask of it.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: the CDN default is blank offline
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
@@ -41,6 +48,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(render.router)
     app.include_router(reports.router)
     app.include_router(edits.router)
+    # Swagger UI 5 (it reads OpenAPI 3.1) as packaged by fastapi-offline; served from here
+    app.mount("/docs-assets", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The interactive API documentation, with Swagger UI served by this service."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="govmap API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="data:,")
+
     return app
 
 

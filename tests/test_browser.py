@@ -178,3 +178,13 @@ def test_filters_and_legend(watched: Watched, base_url: str) -> None:
     watched.page.wait_for_selector("body[data-stable=yes]")
     assert "type=" not in watched.page.url
     watched.clean()
+
+
+def test_the_api_docs_work_offline(browser: object, base_url: str) -> None:
+    docs = Watched(browser, base_url, enforce_csp=True)
+    docs.page.goto(base_url + "/docs")
+    docs.page.wait_for_selector(".opblock-summary-path", timeout=60_000)
+    paths = docs.page.locator(".opblock-summary-path").all_text_contents()
+    assert "/accountability" in paths and "/analysis/gaps" in paths
+    docs.clean()  # nothing fetched from outside 127.0.0.1, no console error
+    docs.page.close()
