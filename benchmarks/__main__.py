@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from benchmarks.synthetic import synthetic_graph
 from govmap.analysis.duplication import duplication, same_body_two_names
 from govmap.queries.accountability import accountability_chain
+from govmap.queries.common import _NAME_INDEXES, resolve
 from govmap.reports import build_report, render_report
 from govmap.seed import default_seed_dir, read_seed
 from govmap.snapshot import build_snapshot
@@ -60,6 +61,16 @@ def bench_queries(name: str, graph: nx.MultiDiGraph) -> None:
     report(f"{name}: same body under two names (cdist)", timed(lambda: list(same_body_two_names(graph)), 3),
            timed(lambda: naive_name_pairs(graph), 3), "comparing names pair by pair")
     report(f"{name}: map render (pyvis data + page)", timed(lambda: map_page(graph).html(), 3))
+    names = [graph.nodes[a]["name"] for a in actions[:50]]
+
+    def cold() -> None:  # the baseline: every lookup rebuilds the names, as before the index
+        for text in names:
+            _NAME_INDEXES.pop(graph, None)
+            resolve(graph, text)
+
+    report(f"{name}: 50 lookups by name (index kept per graph)",
+           timed(lambda: [resolve(graph, text) for text in names], 3), timed(cold, 3),
+           "rebuilding the names each time")
 
 
 def bench_snapshot(graph: nx.MultiDiGraph, folder: Path) -> None:

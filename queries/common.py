@@ -8,6 +8,8 @@ entity by id, name or alias through `resolve`.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
@@ -109,12 +111,40 @@ def entity(graph: nx.MultiDiGraph, node: str) -> Entity:
     return graph.nodes[node]["entity"]
 
 
+@dataclass(frozen=True)
+class NameIndex:
+    """Every normalised name and alias of a graph's entities, built once per graph."""
+
+    exact: dict[str, list[str]]
+    choices: dict[tuple[str, int], str]
+
+
+_NAME_INDEXES: weakref.WeakKeyDictionary[nx.Graph, NameIndex] = weakref.WeakKeyDictionary()
+
+
+def name_index(graph: nx.MultiDiGraph) -> NameIndex:
+    """The names of `graph`, cached for as long as the graph lives: a snapshot is never
+    changed in place (a write makes a new one; a what-if works on a copy)."""
+    index = _NAME_INDEXES.get(graph)
+    if index is None:
+        exact: dict[str, list[str]] = {}
+        choices: dict[tuple[str, int], str] = {}
+        for node in graph:
+            for i, name in enumerate(entity(graph, node).names):
+                key = normalise(name)
+                exact.setdefault(key, []).append(node)
+                choices[(node, i)] = key
+        index = _NAME_INDEXES[graph] = NameIndex(exact, choices)
+    return index
+
+
 def resolve(graph: nx.MultiDiGraph, text: str, *, kinds: set[str] | None = None) -> Entity:
     """The one entity that `text` names: an id, a name or an alias, in any case and
     with any punctuation, or a near spelling of one.
 
     Raises `NotFoundError` with the closest candidates when nothing, or more than one
-    entity, fits well enough: a name is never guessed.
+    entity, fits well enough: a name is never guessed. Names are looked up in an index
+    built once per graph, so a lookup does not walk every entity.
 
     >>> from govmap.snapshot import build_snapshot
     >>> g = build_snapshot([Entity(id="chs", kind="body", type="public_body",
@@ -124,20 +154,23 @@ def resolve(graph: nx.MultiDiGraph, text: str, *, kinds: set[str] | None = None)
     >>> resolve(g, "Childrens Hearing Scotland").id  # a near spelling
     'chs'
     """
-    nodes = [n for n in graph if kinds is None or str(entity(graph, n).kind) in kinds]
-    if text in graph and text in nodes:
+    def fits(node: str) -> bool:
+        return kinds is None or str(entity(graph, node).kind) in kinds
+
+    if text in graph and fits(text):
         return entity(graph, text)
     query = normalise(text)
     if not query:
         raise NotFoundError("an empty name names nothing")
-    exact = sorted({n for n in nodes if query in {normalise(x) for x in entity(graph, n).names}})
+    index = name_index(graph)
+    exact = sorted({n for n in index.exact.get(query, []) if fits(n)})
     if len(exact) == 1:
         return entity(graph, exact[0])
     if len(exact) > 1:
         raise NotFoundError(f"{text!r} names {len(exact)} entities; give an id",
                             candidates=exact)
-    choices = {(n, i): normalise(name) for n in nodes
-               for i, name in enumerate(entity(graph, n).names)}
+    choices = index.choices if kinds is None else {
+        k: v for k, v in index.choices.items() if fits(k[0])}
     scored = process.extract(query, choices, scorer=fuzz.WRatio, limit=20)
     best: dict[str, float] = {}
     for _, score, (node, _) in scored:
