@@ -69,6 +69,7 @@ class RelationPage(Page):
 class NeighbourOut(BaseModel):
     direction: Literal["out", "in"]
     type: str
+    reads: str  # how the line reads from this entity: "leads", or "is led by" when it points in
     other: EntityRef
     relation: RelationOut
 

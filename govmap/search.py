@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
 from govmap.model import Entity
 
 if TYPE_CHECKING:  # the stores import this module for `normalise`
@@ -73,4 +75,24 @@ def search_entities(
     candidates = store.find_entities(q, kind=kind, type=type)
     ordered = rank(candidates, q) if q and normalise(q) else sorted(
         candidates, key=lambda e: (e.name.casefold(), e.id))
+    if q and normalise(q) and not ordered:  # no name contains it: a misspelling, perhaps
+        ordered = near_spellings(store.find_entities(None, kind=kind, type=type), q)
     return len(ordered), ordered[offset:offset + limit]
+
+
+def near_spellings(entities: Iterable[Entity], query: str, cutoff: float = 80) -> list[Entity]:
+    """Entities whose name or alias is a near spelling of `query`, best first
+    ("Oversite board" finds the Oversight Board).
+
+    >>> board = Entity(id="b", kind="body", type="board", name="The Promise Oversight Board",
+    ...                aliases=["Oversight Board"])
+    >>> [e.id for e in near_spellings([board], "Oversite board")]
+    ['b']
+    """
+    q = normalise(query)
+    scored = []
+    for e in entities:
+        best = max(fuzz.ratio(q, normalise(name)) for name in e.names)
+        if best >= cutoff:
+            scored.append((best, e))
+    return [e for _, e in sorted(scored, key=lambda p: (-p[0], p[1].name, p[1].id))]

@@ -168,3 +168,11 @@ def test_focus_outside_the_day_is_404(client: TestClient) -> None:
     response = client.get("/render/map.html", params={
         "focus": "minister-for-children-young-people-and-the-promise", "as_at": "2020-01-01"})
     assert response.status_code == 404 and "not in the map" in response.text
+
+
+def test_search_forgives_a_misspelling_and_relations_read_both_ways(client: TestClient) -> None:
+    found = client.get("/entities", params={"q": "Promise Programe Bord"}).json()
+    assert [e["id"] for e in found["items"]] == ["promise-programme-board"]
+    detail = client.get("/entities/the-promise-scotland").json()
+    reads = {(r["direction"], r["reads"]) for r in detail["relations"]}
+    assert ("in", "is funded by") in reads and ("out", "is accountable to") in reads

@@ -103,6 +103,17 @@ def test_the_explorer_works_under_its_content_security_policy(browser: object, b
     strict.page.close()
 
 
+def test_search_forgives_a_misspelling(watched: Watched, base_url: str) -> None:
+    watched.open(base_url + "/")
+    watched.page.fill("#q", "Oversite board")
+    watched.page.press("#q", "Enter")
+    watched.page.wait_for_function(
+        "document.querySelector('#entity-name')?.textContent === 'The Promise Oversight Board'")
+    relations = watched.page.text_content("#relations") or ""
+    assert "is held to account by" not in relations and "holds to account" in relations
+    watched.clean()
+
+
 def test_search_focuses_the_oversight_board(watched: Watched, base_url: str) -> None:
     watched.open(base_url + "/")
     watched.page.fill("#q", "Oversight Board")

@@ -20,7 +20,7 @@ from govmap.api.schemas import (
     RelationPage,
 )
 from govmap.errors import InvalidRequestError
-from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, not_one_of
+from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, meaning, not_one_of
 from govmap.queries.common import resolve
 from govmap.queries.neighbourhood import neighbourhood
 from govmap.search import normalise, search_entities
@@ -74,6 +74,8 @@ def get_entity(entity_id: str, store: StoreDep) -> EntityDetail:
     around = neighbourhood(store.snapshot(), entity_id)
     return EntityDetail(entity=around.entity, relations=[
         NeighbourOut(direction=n.direction, type=str(n.relation.type),
+                     reads=(meaning(n.relation.type).reads if n.direction == "out"
+                            else meaning(n.relation.type).reads_inverse),
                      other=EntityRef.of(n.other), relation=RelationOut.of(n.relation))
         for n in around.relations
     ])

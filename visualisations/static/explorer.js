@@ -217,8 +217,8 @@ function relationSection(detail) {
   const list = el("ul", null, { id: "relations" });
   for (const relation of detail.relations) {
     const item = el("li");
-    const words = relation.type.toLowerCase().replaceAll("_", " ");
-    item.append(relation.direction === "out" ? `${words} ` : `← ${words} by `, entityLink(relation.other));
+    item.append(`${relation.reads} `, entityLink(relation.other));
+    if (relation.relation.confidence === "inferred") item.append(el("em", " (inferred)"));
     item.append(...evidence(relation.relation.sources.slice(0, 1)));
     list.append(item);
   }
