@@ -6,10 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from govmap.cli import app
 from govmap.errors import SeedValidationError
 from govmap.model import Dataset
 from govmap.seed import read_seed, write_seed
+from govmap.settings import get_settings
 from govmap.stores import ChangeSet, SqliteStore, export_dataset
 from tests.conftest import FIXTURES
 
@@ -73,13 +76,23 @@ def test_every_problem_is_reported_with_file_line_and_field(broken_seed: Path) -
 
 
 def test_nothing_is_loaded_from_a_broken_seed(broken_seed: Path, tmp_path: Path,
-                                              tiny_dataset: Dataset) -> None:
-    store = SqliteStore(tmp_path / "kept.db")
+                                              tiny_dataset: Dataset,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real path a reviewer takes: `govmap load` on a broken seed, over a store that
+    holds the previous graph, fails with the problems and leaves that graph as it was."""
+    db = tmp_path / "kept.db"
+    store = SqliteStore(db)
     store.write(ChangeSet.replacing_with(tiny_dataset))
-    before = export_dataset(store)
-    with pytest.raises(SeedValidationError):
-        store.write(ChangeSet.replacing_with(read_seed(broken_seed)))
-    assert export_dataset(store) == before
+    before, revision = export_dataset(store), store.revision()
+    store.close()
+    monkeypatch.setenv("GOVMAP_DB", str(db))
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["load", "--seed", str(broken_seed)])
+    get_settings.cache_clear()
+    assert result.exit_code == 1 and "nothing was loaded" in result.output
+    reopened = SqliteStore(db)
+    assert export_dataset(reopened) == before and reopened.revision() == revision
+    assert len(before.entities) == len(tiny_dataset.entities) > 0
 
 
 @pytest.mark.parametrize(("text", "expected"), [
