@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.tree import Tree
 from ruamel.yaml import YAML, YAMLError
 
-from govmap.analysis.duplication import duplication
+from govmap.analysis.duplication import DUPLICATION_KINDS, duplication
 from govmap.analysis.gaps import gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
@@ -296,6 +296,9 @@ def duplication_command(
 
     Example: govmap duplication --kind parallel_oversight
     """
+    if kind is not None and kind not in DUPLICATION_KINDS:
+        raise typer.BadParameter(not_one_of(kind, list(DUPLICATION_KINDS), "a duplication kind"),
+                                 param_hint="--kind")
     with _clean_errors(), _store() as store:
         report = duplication(_graph(store, evidence), kind=kind, day=_day(as_at))
     if as_json:

@@ -99,3 +99,8 @@ def test_a_busy_port_is_one_clear_message(runner: CliRunner) -> None:
         result = runner.invoke(app, ["serve", "--port", str(port)])
     assert result.exit_code == 1 and "cannot listen on" in result.output
     assert "serving on" not in result.output
+
+
+def test_an_unknown_duplication_kind_is_refused(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["duplication", "--kind", "merger"])
+    assert result.exit_code == 2 and "is not a duplication kind" in result.output
