@@ -264,3 +264,11 @@ def test_a_scenario_reads_in_names_not_ids(real: nx.MultiDiGraph) -> None:
     assert ":the-promise-scotland" not in everything and "_" not in everything
     html = render_report(report, real, "html").decode()
     assert "Responsibilities left with no owner" in html and "Recommendations before:" in html
+
+
+def test_who_should_act_reads_in_one_breath(real: nx.MultiDiGraph) -> None:
+    for rec in recommendations(real):
+        said = rec.who_acts()
+        assert said.count(",") <= 3, said  # never a list of a dozen bodies
+        if len(rec.addressees) > 3:
+            assert " others" in said and str(len(rec.rows)) in said or "each body" in said

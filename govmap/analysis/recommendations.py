@@ -201,6 +201,22 @@ class Recommendation(BaseModel):
     def evidence_count(self) -> int:
         return sum(len(f.evidence) + len(f.sources) for f in self.findings)
 
+    def who_acts(self) -> str:
+        """The addressees as a reader takes them in: the body named in most rows first,
+        with how many rows it owns, then the others ("Scottish Government (9 of 13 rows),
+        with COSLA and 4 others")."""
+        counts = Counter(o.id for row in self.rows for o in row.owners)
+        names = [a.name for a in self.addressees]
+        if len(names) <= 3 or not counts:
+            return ", ".join(names)
+        lead = min(self.addressees, key=lambda a: (-counts.get(a.id, 0), a.name))
+        if counts[lead.id] <= 1:  # each row has its own owner
+            return (f"each body in the table ({len(names)}): {', '.join(names[:2])} and "
+                    f"{len(names) - 2} others")
+        others = [a.name for a in self.addressees if a.id != lead.id]
+        shown = ", ".join(others[:2]) + (f" and {len(others) - 2} others" if len(others) > 2 else "")
+        return f"{lead.name} ({counts[lead.id]} of {len(self.rows)} rows), with {shown}"
+
     def quotations(self) -> list[Source]:
         """Every distinct source its findings rest on, in order, each quoted once."""
         seen: dict[tuple[str, str], Source] = {}

@@ -80,7 +80,7 @@ def to_markdown(report: StreamliningReport, graph: nx.MultiDiGraph) -> bytes:
         lines += ["", f"### 7.{rec.number} {rec.title}", "",
                   f"Priority {rec.priority} · confidence: {rec.confidence} · "
                   f"from {rec.priority_rule.split(': from ')[-1].replace('_', ' ')}", "",
-                  f"**Who should act:** {', '.join(a.name for a in rec.addressees)}. "
+                  f"**Who should act:** {rec.who_acts()}. "
                   f"**By when:** {rec.timescale}. **What:** {rec.action}.", "", rec.rationale,
                   "", "| about | finding | candidate owner(s) |", "|---|---|---|"]
         lines += [f"| {_cell(row.subject.name)} | {_cell(row.detail)} | "
