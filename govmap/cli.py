@@ -6,10 +6,9 @@ import json
 import socket
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +23,7 @@ from rich.tree import Tree
 from ruamel.yaml import YAML, YAMLError
 
 from govmap.analysis.duplication import DUPLICATION_KINDS, duplication
-from govmap.analysis.gaps import gaps
+from govmap.analysis.gaps import SEVERITY_ORDER, gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
 from govmap.errors import GovmapError, InvalidRequestError
@@ -221,11 +220,11 @@ EvidenceOption = Annotated[EvidenceMode, typer.Option(
                        "source documents alone.")]
 
 
-def _only_known(values: list[str] | None, vocabulary: type[StrEnum], what: str) -> None:
+def _only_known(values: list[str] | str | None, allowed: Iterable[str], what: str) -> None:
     """Stop with a clear message (exit 2) on a value outside a closed vocabulary: an
-    unknown filter must not quietly draw an empty map."""
-    allowed = [v.value for v in vocabulary]
-    for value in values or ():
+    unknown filter must not quietly print an empty table or draw an empty map."""
+    allowed = [str(a) for a in allowed]
+    for value in [values] if isinstance(values, str) else values or ():
         if value not in allowed:
             raise typer.BadParameter(not_one_of(value, allowed, what))
 
@@ -296,9 +295,7 @@ def duplication_command(
 
     Example: govmap duplication --kind parallel_oversight
     """
-    if kind is not None and kind not in DUPLICATION_KINDS:
-        raise typer.BadParameter(not_one_of(kind, list(DUPLICATION_KINDS), "a duplication kind"),
-                                 param_hint="--kind")
+    _only_known(kind, DUPLICATION_KINDS, "a duplication kind")
     with _clean_errors(), _store() as store:
         report = duplication(_graph(store, evidence), kind=kind, day=_day(as_at))
     if as_json:
@@ -321,9 +318,7 @@ def gaps_command(
 
     Example: govmap gaps --severity high
     """
-    if severity not in (None, "high", "medium", "low"):
-        err.print(f"error: severity must be high, medium or low, not {severity!r}")
-        raise typer.Exit(2)
+    _only_known(severity, SEVERITY_ORDER, "a severity")
     with _clean_errors(), _store() as store:
         found = gaps(_graph(store, evidence), severity=severity, day=_day(as_at))  # type: ignore[arg-type]
     if as_json:
@@ -333,10 +328,8 @@ def gaps_command(
     for column in ("severity", "basis", "gap", "about", "why"):
         table.add_column(column)
     for gap in found:
-        said = f" ({', '.join(e.name for e in gap.assessed_by)}, {gap.assessed_on.year})" \
-            if gap.assessed_on and gap.assessed_by else ""
         table.add_row(gap.severity, gap.basis, gap.kind, ", ".join(e.name for e in gap.entities),
-                      gap.message + said)
+                      gap.message + gap.attribution)
     console.print(table)
 
 
@@ -386,7 +379,7 @@ def render(
     for values, vocabulary, what in ((kind, NodeKind, "an entity kind"), (body_type, BodyType, "a body type"),
                                      (rel, RelType, "a relationship type"),
                                      (status, AssessmentStatus, "an assessment status")):
-        _only_known(values, vocabulary, what)
+        _only_known(values, (v.value for v in vocabulary), what)
     with _clean_errors(), _store() as store:
         graph = _graph(store, evidence)
         if accountable_for:

@@ -108,6 +108,7 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=300)]
 Prose = Annotated[str, Field(max_length=5000)]
 Short = Annotated[str, Field(max_length=500)]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://\S+$", max_length=500)]
 
 # Types a group of public bodies can have while being in the Scottish public sector.
 PUBLIC_COLLECTIVE_TYPES = frozenset({"local_authority", "health_board", "ijb", "cspp", "public_body",
@@ -172,7 +173,7 @@ class Source(Record):
     locator: Short = ""
     excerpt: Annotated[str, Field(max_length=2000)] | None = None
     citation: Short | None = None
-    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    url: HttpsUrl | None = None
     checked: dt.date | None = None
 
     @model_validator(mode="after")
@@ -284,7 +285,7 @@ class Entity(Dated):
     year: int | None = None
     published: str | None = None
     document_kind: Annotated[DocumentKind, _closed(DocumentKind, "a document kind")] | None = None
-    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    url: HttpsUrl | None = None
 
     @field_validator("type")
     @classmethod

@@ -76,7 +76,10 @@ def search_entities(
     ordered = rank(candidates, q) if q and normalise(q) else sorted(
         candidates, key=lambda e: (e.name.casefold(), e.id))
     if q and normalise(q) and not ordered:  # no name contains it: a misspelling, perhaps
-        ordered = near_spellings(store.find_entities(None, kind=kind, type=type), q)
+        graph = store.snapshot()  # the cached snapshot: no second read of the store
+        ordered = near_spellings((graph.nodes[n]["entity"] for n in graph
+                                  if (kind is None or graph.nodes[n]["kind"] == kind)
+                                  and (type is None or graph.nodes[n]["type"] == type)), q)
     return len(ordered), ordered[offset:offset + limit]
 
 

@@ -97,6 +97,13 @@ class Gap(BaseModel):
     sources: list[Source] = []
     evidence: list[Evidence] = []
 
+    @property
+    def attribution(self) -> str:
+        """Who stated the gap and when, " (The Promise Scotland, 2021)"; empty if derived."""
+        if self.basis != "stated" or self.assessed_on is None or not self.assessed_by:
+            return ""
+        return f" ({', '.join(a.name for a in self.assessed_by)}, {self.assessed_on.year})"
+
 
 def _gap(kind: str, severity: Severity, subject: Entity, message: str, *,
          evidence: list[Evidence] | None = None, sources: list[Source] | None = None) -> Gap:

@@ -319,9 +319,7 @@ def from_gaps(graph: nx.MultiDiGraph, found: list[Gap]) -> list[Recommendation]:
 
 def _detail(gap: Gap) -> str:
     """The finding, with who stated it and when, so that old evidence reads as old."""
-    said = (f" ({', '.join(a.name for a in gap.assessed_by)}, {gap.assessed_on.year})"
-            if gap.basis == "stated" and gap.assessed_on else "")
-    return f"{gap.kind.replace('_', ' ')}: {gap.message}{said}"
+    return f"{gap.kind.replace('_', ' ')}: {gap.message}{gap.attribution}"
 
 
 def _owners_of(graph: nx.MultiDiGraph, category: str, gap: Gap) -> list[EntityRef]:
