@@ -28,7 +28,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     async def invalid_record(_: Request, exc: ValidationError) -> JSONResponse:
         # a record built from request data inside the library failed its own rules
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'the request body'}: {e['msg']}"
+                               for e in exc.errors())
         return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(GovmapError)
