@@ -88,7 +88,18 @@ def read_seed_files(files: Iterable[Path], *, display_root: Path | None = None) 
                 entities.append((record, name, line))
             else:
                 relations.append((record, name, line))
-    problems += _cross_reference_problems(entities, relations)
+    return checked_dataset(entities, relations, problems)
+
+
+def checked_dataset(entities: list[tuple[Entity, str, int | None]],
+                    relations: list[tuple[Relation, str, int | None]],
+                    problems: list[SeedProblem] | None = None) -> Dataset:
+    """The records as one `Dataset`, after the checks across records: duplicate ids,
+    missing references, what each relation may join, and registered documents.
+
+    Raises `SeedValidationError` with `problems` and every new one, if there are any.
+    """
+    problems = [*(problems or []), *_cross_reference_problems(entities, relations)]
     titles = {e.file: e.citation for e, _, _ in entities if e.kind == NodeKind.SOURCE_DOCUMENT}
     problems += _unregistered_documents(entities, relations, titles)
     if problems:
@@ -164,7 +175,7 @@ def _read_file(
                 SeedProblem(name, _key_line(document, key), str(key), "unknown section; "
                             f"expected {' or '.join(SECTIONS)}")
             )
-    for section, model in SECTIONS.items():
+    for section in SECTIONS:
         items = document.get(section)
         if items is None:
             continue
@@ -173,22 +184,40 @@ def _read_file(
             continue
         for index, item in enumerate(items):
             line = items.lc.item(index)[0] + 1
-            try:
-                record = model.model_validate(_plain(item))
-            except ValidationError as exc:
-                for error in exc.errors():
-                    loc = error["loc"]
-                    field = f"{section}[{index}]" + "".join(
-                        f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc
-                    )
-                    message = error["msg"].removeprefix("Value error, ")
-                    problems.append(SeedProblem(name, _locate(item, loc) or line, field, message))
-                continue
-            for message in completeness_problems(record):
-                field, _, text = message.partition(": ")
-                problems.append(SeedProblem(name, _locate(item, (field,)) or line,
-                                            f"{section}[{index}].{field}", text))
-            yield record, line
+            record = validate_record(section, _plain(item), where=(name, line, index), problems=problems,
+                                     locate=lambda loc, item=item: _locate(item, loc))
+            if record is not None:
+                yield record, line
+
+
+def validate_record(section: str, data: Any, *, where: tuple[str, int | None, int],
+                    problems: list[SeedProblem],
+                    locate: Callable[[tuple[Any, ...]], int | None] = lambda loc: None,
+                    ) -> Entity | Relation | None:
+    """One seed record (`data`, a plain dict) checked by its model and for completeness.
+
+    `where` is (file, line, index in its section); every problem found is appended to
+    `problems`, located at the line `locate` finds for its field, or the record's line.
+    None when the record could not be built at all.
+    Imports from other formats use this too, so they pass the seed's own checks.
+    """
+    file, line, index = where
+    try:
+        record: Entity | Relation = SECTIONS[section].model_validate(data)  # type: ignore[assignment]
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error["loc"]
+            field = f"{section}[{index}]" + "".join(
+                f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc
+            )
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(SeedProblem(file, locate(loc) or line, field, message))
+        return None
+    for message in completeness_problems(record):
+        field, _, text = message.partition(": ")
+        problems.append(SeedProblem(file, locate((field,)) or line, f"{section}[{index}].{field}", text))
+    # Returned even when incomplete, so that the checks across records still see it.
+    return record
 
 
 def _plain(node: Any) -> Any:

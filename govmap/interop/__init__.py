@@ -1,0 +1,13 @@
+"""Interchange: the map written in, and read from, the formats other tools use.
+
+Each format is one module that registers itself by name (`govmap.interop.registry`);
+importing this package registers them all.
+
+>>> sorted(FORMATS)[:3]
+['gexf', 'graphml', 'node-link']
+"""
+
+from govmap.interop import graphs  # noqa: F401  (registers its formats)
+from govmap.interop.registry import FORMATS, InteropFormat, Row, export_as, interop_format, read_dataset
+
+__all__ = ["FORMATS", "InteropFormat", "Row", "export_as", "interop_format", "read_dataset"]
