@@ -7,12 +7,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from govmap.errors import GovmapError, InvalidRequestError, NotFoundError, StoreWriteError
+from govmap.errors import (
+    GovmapError,
+    InvalidRequestError,
+    NotFoundError,
+    SeedValidationError,
+    StoreWriteError,
+)
 
 STATUS: dict[type[GovmapError], int] = {
     NotFoundError: 404,
     InvalidRequestError: 422,
     StoreWriteError: 409,
+    SeedValidationError: 422,  # an imported file that fails the seed's checks
 }
 
 
@@ -38,4 +45,7 @@ def install_error_handlers(app: FastAPI) -> None:
         body: dict[str, object] = {"detail": str(exc)}
         if isinstance(exc, NotFoundError):
             body["candidates"] = exc.candidates
+        if isinstance(exc, SeedValidationError):
+            body["problems"] = [{"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                                for p in exc.problems]
         return JSONResponse(body, status_code=status)

@@ -22,18 +22,20 @@ HTML_HEADERS = [
 
 
 class BodyLimit:
-    """413 for a request body over `limit` bytes; nothing larger is ever held in memory."""
+    """413 for a request body over `limit` bytes (or the limit `per_path` gives its
+    path); nothing larger is ever held in memory."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, per_path: dict[str, int] | None = None) -> None:
+        self.app, self.default, self.per_path = app, limit, per_path or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.per_path.get(scope["path"], self.default)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(send, limit)
             return
         seen, refused = 0, False
 
@@ -43,9 +45,9 @@ class BodyLimit:
             nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit and not refused:
+            if seen > limit and not refused:
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, limit)
                 return {"type": "http.disconnect"}
             return message
 
@@ -59,9 +61,9 @@ class BodyLimit:
             if not refused:
                 raise
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         body = (b'{"detail":"the request body is larger than the limit of '
-                + str(self.limit).encode() + b' bytes"}')
+                + str(limit).encode() + b' bytes"}')
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

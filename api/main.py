@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
 from govmap.api.limits import BodyLimit, SecurityHeaders
-from govmap.api.routers import analysis, edits, entities, render, reports
+from govmap.api.routers import analysis, edits, entities, interchange, render, reports
 from govmap.settings import Settings, get_settings
 from govmap.stores import open_store
 
@@ -42,12 +42,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, limit=(settings or get_settings()).max_body_bytes)
+    limits = settings or get_settings()
+    app.add_middleware(BodyLimit, limit=limits.max_body_bytes,
+                       per_path={"/import": limits.max_import_bytes})
     app.include_router(entities.router)
     app.include_router(analysis.router)
     app.include_router(render.router)
     app.include_router(reports.router)
     app.include_router(edits.router)
+    app.include_router(interchange.router)
     # Swagger UI 5 (it reads OpenAPI 3.1) as packaged by fastapi-offline; served from here
     app.mount("/docs-assets", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
               name="docs-assets")

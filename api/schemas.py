@@ -11,9 +11,19 @@ from govmap.model import Entity, Relation, Source
 from govmap.queries.common import EntityRef
 
 
+class ProblemOut(BaseModel):
+    """One fault of an imported file, located as a seed problem is."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+
 class ErrorOut(BaseModel):
     detail: str
     candidates: list[str] = []
+    problems: list[ProblemOut] = []
 
 
 class HealthOut(BaseModel):

@@ -28,6 +28,9 @@ from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
 from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
+from govmap.interop import FORMATS, interop_format
+from govmap.interop.importing import import_into
+from govmap.interop.registry import format_for_file
 from govmap.model import (
     AssessmentStatus,
     BodyType,
@@ -170,16 +173,69 @@ def load(seed: SeedOption = None) -> None:
                   f"relations into the {kind} store (revision {revision})")
 
 
-@app.command()
-def export(output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write to.",
-                                                file_okay=False)] = Path("exported_seed")) -> None:
-    """Write the store back out in the seed's YAML shape (so `load` reads it back).
+EXPORT_FORMATS = ["seed", *FORMATS]
 
-    Example: govmap export -o /tmp/seed && govmap load --seed /tmp/seed
+
+@app.command()
+def export(
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Where to write: a folder for seed, a file otherwise "
+        "(default: exported_seed, or govmap.<extension>).")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="seed (YAML that `load` reads back) or an interchange format: "
+        + ", ".join(FORMATS))] = "seed",
+) -> None:
+    """Write the store out: as seed YAML, or in a format other tools read.
+
+    Examples: govmap export -o /tmp/seed && govmap load --seed /tmp/seed ;
+    govmap export --format turtle -o map.ttl
     """
+    _only_known(format, EXPORT_FORMATS, "an export format")
     with _clean_errors(), _store() as store:
-        written = write_seed(export_dataset(store), output)
-    console.print(f"wrote {len(written)} files to {output}")
+        dataset = export_dataset(store)
+        if format == "seed":
+            folder = output or Path("exported_seed")
+            written = write_seed(dataset, folder)
+            console.print(f"wrote {len(written)} files to {folder}")
+            return
+        fmt = interop_format(format)
+        path = output or Path(f"govmap.{fmt.extension}")
+        content = fmt.write(dataset)
+        path.write_bytes(content)
+    console.print(f"wrote {len(dataset.entities)} entities and {len(dataset.relations)} relations "
+                  f"to {path} ({fmt.description}; {len(content):,} bytes)", markup=False)
+    for loss in fmt.cannot_hold:
+        err.print(f"not held by {fmt.name}: {loss}", markup=False, highlight=False)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file to import.")],
+    format: Annotated[str | None, typer.Option(
+        "--format", "-f", help="Its format (default: told by the file name's extension): "
+        + ", ".join(n for n, f in FORMATS.items() if f.read))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
+) -> None:
+    """Import a file into the store: every row checked as the seed is, matched to what the
+    store holds (by id, then by name or alias), written all or nothing.
+
+    Example: govmap import map.xlsx --dry-run
+    """
+    if format is not None:
+        _only_known(format, [n for n, f in FORMATS.items() if f.read], "an import format")
+    with _clean_errors(), _store() as store:
+        name = format or format_for_file(file.name).name
+        result = import_into(store, file.read_bytes(), name, file.name, dry_run=dry_run)
+    plan = result.plan
+    for match in plan.matches:
+        console.print(f"matched {match.imported_id} to the stored {match.stored_id} by its "
+                      f"{match.by} {match.name!r}", markup=False)
+    verb = "would change" if dry_run else "changed" if result.written else "changes nothing in"
+    console.print(
+        f"{file.name} ({name}) {verb} the store: entities {len(plan.created)} new, "
+        f"{len(plan.updated)} updated, {len(plan.unchanged)} unchanged; relations "
+        f"{plan.relations_created} new, {plan.relations_updated} updated, "
+        f"{plan.relations_unchanged} unchanged (revision {result.revision})", markup=False)
 
 
 @app.command()

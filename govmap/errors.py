@@ -42,7 +42,7 @@ class SeedProblem:
 class SeedValidationError(GovmapError):
     """A seed that cannot be loaded; `problems` lists every fault found, not just the first."""
 
-    def __init__(self, problems: list[SeedProblem]) -> None:
+    def __init__(self, problems: list[SeedProblem], where: str = "the seed") -> None:
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the seed; nothing was loaded:\n{lines}")
+        super().__init__(f"{len(problems)} problem(s) in {where}; nothing was loaded:\n{lines}")

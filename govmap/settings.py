@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     sources_dir: Path | None = None  # the source documents, for evidence checks
     write_token: SecretStr | None = None  # writes through the API need this bearer token
     max_body_bytes: int = 1_000_000  # larger request bodies are refused (413) unread
+    max_import_bytes: int = 20_000_000  # the same, for a whole map sent to POST /import
 
     @field_validator("write_token", mode="before")
     @classmethod

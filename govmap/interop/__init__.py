@@ -3,11 +3,11 @@
 Each format is one module that registers itself by name (`govmap.interop.registry`);
 importing this package registers them all.
 
->>> sorted(FORMATS)[:3]
-['gexf', 'graphml', 'node-link']
+>>> "graphml" in FORMATS and FORMATS["graphml"].read is not None
+True
 """
 
-from govmap.interop import graphs  # noqa: F401  (registers its formats)
+from govmap.interop import graphs  # noqa: F401  (each registers its formats)
 from govmap.interop.registry import FORMATS, InteropFormat, Row, export_as, interop_format, read_dataset
 
 __all__ = ["FORMATS", "InteropFormat", "Row", "export_as", "interop_format", "read_dataset"]

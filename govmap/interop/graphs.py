@@ -24,6 +24,9 @@ from govmap.interop.registry import Row, register, unreadable
 from govmap.model import Dataset
 
 EDGE_ENDS = ("source", "type", "target")  # carried by the edge itself, not as attributes
+# The type is also an edge attribute: the edge key does not survive a GEXF file whose
+# node pairs are all distinct (it is read back as a simple graph, keys 0, 1, ...).
+TYPE_ATTRIBUTE = "relationship"
 
 
 def _graph(dataset: Dataset, attributes: Any, *, label: bool = False) -> nx.MultiDiGraph:
@@ -33,7 +36,8 @@ def _graph(dataset: Dataset, attributes: Any, *, label: bool = False) -> nx.Mult
         graph.add_node(entity.id, **({"label": entity.name} if label else {}), **data)
     for relation in dataset.relations:
         data = {k: v for k, v in attributes(relation).items() if k not in EDGE_ENDS}
-        graph.add_edge(relation.source, relation.target, key=str(relation.type), **data)
+        graph.add_edge(relation.source, relation.target, key=str(relation.type),
+                       **{TYPE_ATTRIBUTE: str(relation.type)}, **data)
     return graph
 
 
@@ -41,12 +45,15 @@ def _rows(graph: nx.MultiDiGraph, file: str, parse: Any) -> Iterator[Row]:
     """The graph's nodes and edges as rows, numbered in document order."""
     for index, (node, data) in enumerate(graph.nodes(data=True)):
         data = {k: v for k, v in data.items() if k != "label"}
+        if not data:  # only the end of an edge: an entity the file does not hold
+            continue
         yield Row("entities", parse("entities", {"id": node, **data}), f"{file} (node {node})",
                   None, index)
     for index, (source, target, key, data) in enumerate(graph.edges(keys=True, data=True)):
         data = {k: v for k, v in data.items() if k not in ("id", "label")}  # GEXF's own
-        where = f"{file} (edge {source} {key} {target})"
-        yield Row("relations", parse("relations", {**data, "source": source, "type": key,
+        type = data.pop(TYPE_ATTRIBUTE, key)
+        where = f"{file} (edge {source} {type} {target})"
+        yield Row("relations", parse("relations", {**data, "source": source, "type": type,
                                                    "target": target}), where, None, index)
 
 

@@ -80,6 +80,23 @@ def interop_format(name: str, *, readable: bool = False) -> InteropFormat:
     return FORMATS[name]
 
 
+def format_for_file(file: str) -> InteropFormat:
+    """The readable format whose extension ends `file`'s name (the longest that does:
+    "map.kumu.json" is Kumu's, "map.json" node-link's).
+
+    >>> import govmap.interop
+    >>> format_for_file("export/govmap.graphml").name
+    'graphml'
+    """
+    readable = sorted((f for f in FORMATS.values() if f.read is not None),
+                      key=lambda f: len(f.extension), reverse=True)
+    found = next((f for f in readable if file.lower().endswith("." + f.extension)), None)
+    if found is None:
+        raise InvalidRequestError(f"cannot tell the format of {file!r} from its name; name one of "
+                                  f"{', '.join(sorted(f.name for f in readable))}")
+    return found
+
+
 def export_as(dataset: Dataset, name: str) -> bytes:
     """`dataset` written in format `name`."""
     return interop_format(name).write(dataset)
@@ -115,8 +132,11 @@ def read_dataset(content: bytes, name: str, file: str = "import") -> Dataset:
     Raises `SeedValidationError` listing every problem, located by file and line or row.
     """
     problems: list[SeedProblem] = []
-    entities, relations = records_from_rows(read_rows(content, name, file), problems)
-    return checked_dataset(entities, relations, problems)
+    try:
+        entities, relations = records_from_rows(read_rows(content, name, file), problems)
+        return checked_dataset(entities, relations, problems)
+    except SeedValidationError as exc:
+        raise SeedValidationError(exc.problems, where=file) from None
 
 
 def unreadable(file: str, message: str, line: int | None = None) -> SeedValidationError:
