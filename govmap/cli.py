@@ -187,8 +187,8 @@ def export(
 ) -> None:
     """Write the store out: as seed YAML, or in a format other tools read.
 
-    Examples: govmap export -o /tmp/seed && govmap load --seed /tmp/seed ;
-    govmap export --format turtle -o map.ttl
+    Example: govmap export --format graphml -o map.graphml (or -o /tmp/seed for the seed,
+    which `govmap load --seed /tmp/seed` reads back)
     """
     _only_known(format, EXPORT_FORMATS, "an export format")
     with _clean_errors(), _store() as store:

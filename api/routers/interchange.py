@@ -59,7 +59,10 @@ class ImportOut(BaseModel):
 
 @router.get("/export/formats", response_model=list[FormatOut], summary="The interchange formats")
 def export_formats() -> list[FormatOut]:
-    """Each format: what it is for, whether it can be imported, and what it cannot hold."""
+    """Each format: what it is for, whether it can be imported, and what it cannot hold.
+
+    Example: `GET /export/formats`
+    """
     return [FormatOut(name=f.name, media_type=f.media_type, extension=f.extension,
                       description=f.description, importable=f.read is not None,
                       cannot_hold=list(f.cannot_hold)) for f in FORMATS.values()]
