@@ -106,7 +106,7 @@ class Neo4jStore:
         if change.delete_entities:
             tx.run(cypher("entities_delete"), ids=list(change.delete_entities)).consume()
         if change.upsert_entities:
-            rows = [{"id": e.id, "props": _entity_props(e)} for e in change.upsert_entities]
+            rows = [{"id": e.id, "props": entity_props(e)} for e in change.upsert_entities]
             tx.run(cypher("entities_upsert"), rows=rows).consume()
         if change.upsert_relations:
             ends = sorted({x for r in change.upsert_relations for x in (r.source, r.target)})
@@ -117,7 +117,7 @@ class Neo4jStore:
             by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
             for r in change.upsert_relations:
                 by_type[str(r.type)].append({"source": r.source, "target": r.target,
-                                             "key": r.key, "data": r.model_dump_json()})
+                                             **relation_props(r)})
             for rel_type, rows in sorted(by_type.items()):
                 tx.run(relation_upsert_statement(rel_type), rows=rows).consume()
         if not self._unique_ids_enforced:
@@ -205,6 +205,13 @@ class Neo4jStore:
         self._driver.close()
 
 
-def _entity_props(entity: Entity) -> dict[str, Any]:
+def entity_props(entity: Entity) -> dict[str, Any]:
+    """The properties of an entity's node besides `id` (also used by the Cypher script export,
+    so that a graph loaded from it is one this store reads back)."""
     return {"kind": str(entity.kind), "type": entity.type, "name": entity.name,
             "search_text": search_text(entity), "data": entity.model_dump_json()}
+
+
+def relation_props(relation: Relation) -> dict[str, str]:
+    """The properties of a relation's relationship: its key and the record as JSON."""
+    return {"key": relation.key, "data": relation.model_dump_json()}
