@@ -7,7 +7,12 @@ importing this package registers them all.
 True
 """
 
-from govmap.interop import actions_table, cypher_script, graphs, kumu  # noqa: F401  (each registers its formats)
+from govmap.interop import (  # noqa: F401  (each registers its formats)
+    actions_table,
+    cypher_script,
+    graphs,
+    kumu,
+)
 from govmap.interop.registry import FORMATS, InteropFormat, Row, export_as, interop_format, read_dataset
 
 __all__ = ["FORMATS", "InteropFormat", "Row", "export_as", "interop_format", "read_dataset"]
