@@ -25,6 +25,17 @@ class StoreWriteError(GovmapError):
     """A write the store refused; nothing of it was applied."""
 
 
+class StaleWriteError(StoreWriteError):
+    """A write based on a copy of a record that has changed since; nothing was written."""
+
+    def __init__(self, key: str, expected: str | None, current: str | None) -> None:
+        now = "no longer exists" if current is None else f"is now version {current}"
+        was = "not to exist yet" if expected is None else f"to be version {expected}"
+        super().__init__(f"{key} has changed since it was read: the write expected it {was}, "
+                         f"and it {now}; read it again and reapply the change")
+        self.key, self.expected, self.current = key, expected, current
+
+
 @dataclass(frozen=True)
 class SeedProblem:
     """One thing wrong with a seed file, located by file, line and field."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,19 +30,25 @@ def tiny_dataset() -> Dataset:
 
 
 @pytest.fixture(params=STORE_KINDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind."""
+def open_same_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], GraphStore]:
+    """Opens a store of each kind on one fresh, empty database; called again, it opens a
+    second store object on the same data (what a restarted service sees)."""
     if request.param == "sqlite":
-        opened: GraphStore = SqliteStore(tmp_path / "govmap.db")
+        return lambda: SqliteStore(tmp_path / "govmap.db")
+    if request.param == "arcadedb-bolt":
+        server = request.getfixturevalue("arcadedb")
     else:
-        if request.param == "arcadedb-bolt":
-            server = request.getfixturevalue("arcadedb")
-        else:
-            server = external_neo4j()
-            if server is None:
-                pytest.skip("GOVMAP_TEST_NEO4J_URI is not set (a real Neo4j 5 is optional)")
-        wipe(server)
-        opened = Neo4jStore(server.uri, server.user, server.password, server.database)
+        server = external_neo4j()
+        if server is None:
+            pytest.skip("GOVMAP_TEST_NEO4J_URI is not set (a real Neo4j 5 is optional)")
+    wipe(server)
+    return lambda: Neo4jStore(server.uri, server.user, server.password, server.database)
+
+
+@pytest.fixture
+def store(open_same_store: Callable[[], GraphStore]) -> Iterator[GraphStore]:
+    """An empty store of each kind."""
+    opened = open_same_store()
     yield opened
     opened.close()
 

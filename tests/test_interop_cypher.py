@@ -65,8 +65,10 @@ def load(server: BoltServer, script: bytes) -> int:
 
 
 def graph_state(server: BoltServer) -> tuple[list[Any], list[Any]]:
-    """Every node (labels, properties) and relationship (ends, type, properties), sorted."""
-    nodes = run(server, "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    """Every node (labels, properties) and relationship (ends, type, properties), sorted;
+    the store's change history aside (the script carries the graph, not its history)."""
+    nodes = run(server, "MATCH (n) WHERE NOT n:GovmapChange "
+                        "RETURN labels(n) AS labels, properties(n) AS props")
     edges = run(server, "MATCH (a)-[e]->(b) RETURN a.id AS a, type(e) AS type, b.id AS b,"
                         " properties(e) AS props")
     return (sorted(nodes, key=lambda n: (n["labels"], str(n["props"].get("id")))),

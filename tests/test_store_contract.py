@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 import pytest
 
-from govmap.errors import StoreWriteError
+from govmap.errors import StaleWriteError, StoreWriteError
+from govmap.history import Authorship, etag, replay, select
 from govmap.model import Dataset, Entity, Relation
 from govmap.stores import ChangeSet, GraphStore, export_dataset
 from govmap.stores.neo4j import relation_upsert_statement
@@ -144,3 +147,69 @@ def test_relationship_type_is_checked_before_formatting() -> None:
     assert ":REPORTS_TO]" in relation_upsert_statement("REPORTS_TO")
     with pytest.raises(ValueError):
         relation_upsert_statement("REPORTS_TO]->(x) DETACH DELETE x //")
+
+
+# --- history and stale writes ---------------------------------------------------------
+
+def test_each_write_is_recorded_with_who_why_and_before_and_after(store: GraphStore) -> None:
+    alice = Authorship("Alice", "Create the board", "000_1501bad59c68be6a.txt")
+    bob = Authorship("Bob", "Rename it", "")
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board"), body("b", "Beta Board")],
+                          upsert_relations=[Relation(source="a", type="SUPPORTS", target="b")],
+                          by=alice))
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board renamed")], by=bob))
+    store.write(ChangeSet(delete_entities=["b"], by=Authorship("Bob", "Beta abolished")))
+    entries = store.history()
+    assert [(e.editor, e.comment) for e in entries] == [
+        ("Alice", "Create the board"), ("Bob", "Rename it"), ("Bob", "Beta abolished")]
+    assert [e.revision for e in entries] == [1, 2, 3] == [*range(1, store.revision() + 1)]
+    created, renamed, deleted = (e.changes for e in entries)
+    assert [(c.kind, c.key, c.what) for c in created] == [
+        ("entity", "a", "created"), ("entity", "b", "created"), ("relation", "a|SUPPORTS|b", "created")]
+    assert entries[0].evidence == "000_1501bad59c68be6a.txt"
+    assert [(c.before["name"], c.after["name"]) for c in renamed] == [  # type: ignore[index]
+        ("Alpha Board", "Alpha Board renamed")]
+    # the relation went with its entity, and the history says so
+    assert [(c.key, c.what) for c in deleted] == [("b", "removed"), ("a|SUPPORTS|b", "removed")]
+    assert [e.revision for e in select(entries, entity="b")] == [1, 3]
+
+
+def test_replay_gives_the_graph_as_it_was(store: GraphStore) -> None:
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board")]))
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board renamed"), body("c", "C Board")]))
+    assert [e.name for e in replay(store.history(), 1).entities] == ["Alpha Board"]
+    assert replay(store.history(), 2) == export_dataset(store)
+
+
+def test_a_stale_write_is_refused_whole(store: GraphStore) -> None:
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board")]))
+    read = store.get_entity("a")
+    assert read is not None
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board (first editor)")],
+                          expect={"a": etag(read)}))
+    before, revision, entries = export_dataset(store), store.revision(), len(store.history())
+    with pytest.raises(StaleWriteError, match="a has changed since it was read"):
+        store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board (second editor)"),
+                                               body("z", "Zed Board")],
+                              expect={"a": etag(read)}))
+    with pytest.raises(StaleWriteError, match="expected it not to exist yet"):
+        store.write(ChangeSet(upsert_entities=[body("a", "Alpha again")], expect={"a": None}))
+    assert export_dataset(store) == before and store.revision() == revision
+    assert len(store.history()) == entries
+
+
+def test_a_refused_write_leaves_no_history(store: GraphStore) -> None:
+    with pytest.raises(StoreWriteError):
+        store.write(ChangeSet(upsert_relations=[Relation(source="x", type="FUNDS", target="y")]))
+    assert store.history() == [] and store.revision() == 0
+
+
+def test_history_survives_a_restart(store: GraphStore,
+                                    open_same_store: Callable[[], GraphStore]) -> None:
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board")], by=Authorship("Alice", "why")))
+    store.close()
+    again = open_same_store()
+    try:
+        assert [(e.editor, e.comment, e.revision) for e in again.history()] == [("Alice", "why", 1)]
+    finally:
+        again.close()

@@ -9,12 +9,13 @@ is the same whichever backend holds the data. The contract suite in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
 
+from govmap.history import Authorship, HistoryEntry
 from govmap.model import Dataset, Entity, Relation
 
 
@@ -24,6 +25,12 @@ class ChangeSet:
 
     Deleting an entity deletes its relations too. With `replace`, the graph is
     emptied first, so the change set becomes the whole graph.
+
+    `by` says who writes and why; the store records it in its history with the before
+    and after of every record the write touches. `expect` maps an entity id or a
+    relation key to the ETag (`govmap.history.etag`) of the copy the writer started
+    from, or to None for a record the writer expects not to exist yet: the store checks
+    it inside the transaction and refuses a stale write (`StaleWriteError`).
     """
 
     upsert_entities: Sequence[Entity] = ()
@@ -31,11 +38,13 @@ class ChangeSet:
     delete_entities: Sequence[str] = ()
     delete_relations: Sequence[str] = ()  # relation keys, "source|TYPE|target"
     replace: bool = False
+    by: Authorship = field(default_factory=Authorship)
+    expect: Mapping[str, str | None] = field(default_factory=dict)
 
     @classmethod
-    def replacing_with(cls, dataset: Dataset) -> ChangeSet:
+    def replacing_with(cls, dataset: Dataset, by: Authorship | None = None) -> ChangeSet:
         return cls(upsert_entities=dataset.entities, upsert_relations=dataset.relations,
-                   replace=True)
+                   replace=True, by=by or Authorship())
 
 
 @dataclass(frozen=True)
@@ -56,11 +65,17 @@ class GraphStore(Protocol):
         ...
 
     def write(self, change: ChangeSet) -> int:
-        """Apply `change` in one transaction and return the new revision.
+        """Apply `change` in one transaction, with its history entry, and return the new
+        revision.
 
         Raises `StoreWriteError` (and applies nothing) when a relation names a
-        missing entity or an id would be duplicated.
+        missing entity or an id would be duplicated, and `StaleWriteError` when a
+        record is not at the version `change.expect` names.
         """
+        ...
+
+    def history(self) -> list[HistoryEntry]:
+        """Every recorded write, oldest first (`govmap.history.select` filters them)."""
         ...
 
     def get_entity(self, entity_id: str) -> Entity | None: ...

@@ -23,6 +23,15 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ClientError, ConstraintError
 
 from govmap.errors import StoreWriteError
+from govmap.history import (
+    HistoryEntry,
+    after_write,
+    check_expected,
+    now,
+    parse_changes,
+    record_changes,
+    wanted,
+)
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -96,7 +105,21 @@ class Neo4jStore:
         except ConstraintError as exc:
             raise StoreWriteError(f"the write breaks a constraint: {exc.message}") from exc
 
+    @staticmethod
+    def _before(tx: ManagedTransaction, change: ChangeSet) -> tuple[dict[str, str], dict[str, str]]:
+        """The stored JSON of the records `change` touches (all of them for `replace`)."""
+        if change.replace:
+            entities = tx.run(cypher("entities_data_all"))
+            relations = tx.run(cypher("relations_data_all"))
+        else:
+            ids, keys, deleted = wanted(change)
+            entities = tx.run(cypher("entities_data_by_ids"), ids=ids)
+            relations = tx.run(cypher("relations_data_by_keys_or_ends"), keys=keys, ends=deleted)
+        return ({r["id"]: r["data"] for r in entities}, {r["key"]: r["data"] for r in relations})
+
     def _apply(self, tx: ManagedTransaction, change: ChangeSet) -> int:
+        before_entities, before_relations = self._before(tx, change)
+        check_expected(change.expect, {**before_entities, **before_relations})
         if change.replace:
             tx.run(cypher("graph_clear")).consume()
         if change.delete_relations:
@@ -124,7 +147,18 @@ class Neo4jStore:
             duplicated = [r["id"] for r in tx.run(cypher("entities_duplicate_ids"))]
             if duplicated:
                 raise StoreWriteError(f"duplicate entity ids: {', '.join(duplicated)}")
-        return int(tx.run(cypher("revision_bump")).single(strict=True)["revision"])
+        revision = int(tx.run(cypher("revision_bump")).single(strict=True)["revision"])
+        changes = record_changes(before_entities, before_relations,
+                                 *after_write(change, before_entities, before_relations))
+        entry = HistoryEntry(revision, now(), change.by.editor, change.by.comment,
+                             change.by.evidence, changes)
+        tx.run(cypher("history_append"), revision=entry.revision, at=entry.at, editor=entry.editor,
+               comment=entry.comment, evidence=entry.evidence, changes=entry.as_json()).consume()
+        return revision
+
+    def history(self) -> list[HistoryEntry]:
+        return [HistoryEntry(r["revision"], r["at"], r["editor"], r["comment"], r["evidence"],
+                             parse_changes(r["changes"])) for r in self._read("history_all")]
 
     def get_entity(self, entity_id: str) -> Entity | None:
         rows = self._read("entity_get", id=entity_id)

@@ -8,6 +8,7 @@ processes keep reading while one process writes. The schema version lives in
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,15 @@ from threading import RLock
 import networkx as nx
 
 from govmap.errors import StoreWriteError
+from govmap.history import (
+    HistoryEntry,
+    after_write,
+    check_expected,
+    now,
+    parse_changes,
+    record_changes,
+    wanted,
+)
 from govmap.model import Entity, Relation
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -46,6 +56,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX relations_source ON relations (source);
     CREATE INDEX relations_target ON relations (target);
     CREATE INDEX relations_type ON relations (type);
+    """,
+    # 1 -> 2: the change history, one row a write, written in the write's transaction
+    """
+    CREATE TABLE history (
+        revision INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        editor TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        changes TEXT NOT NULL
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -104,6 +125,8 @@ class SqliteStore:
 
     def write(self, change: ChangeSet) -> int:
         with self._transaction() as db:
+            before_entities, before_relations = self._before(db, change)
+            check_expected(change.expect, {**before_entities, **before_relations})
             if change.replace:
                 db.execute("DELETE FROM relations")
                 db.execute("DELETE FROM entities")
@@ -127,7 +150,35 @@ class SqliteStore:
                  for r in change.upsert_relations],
             )
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
-            return db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+            revision = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+            changes = record_changes(before_entities, before_relations,
+                                     *after_write(change, before_entities, before_relations))
+            entry = HistoryEntry(revision, now(), change.by.editor, change.by.comment,
+                                 change.by.evidence, changes)
+            db.execute("INSERT INTO history (revision, at, editor, comment, evidence, changes) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (entry.revision, entry.at, entry.editor,
+                                                     entry.comment, entry.evidence, entry.as_json()))
+            return revision
+
+    @staticmethod
+    def _before(db: sqlite3.Connection, change: ChangeSet) -> tuple[dict[str, str], dict[str, str]]:
+        """The stored JSON of the records `change` touches (all of them for `replace`)."""
+        if change.replace:
+            return (dict(db.execute("SELECT id, data FROM entities").fetchall()),
+                    dict(db.execute("SELECT key, data FROM relations").fetchall()))
+        ids, keys, deleted = (json.dumps(x) for x in wanted(change))
+        entities = db.execute("SELECT id, data FROM entities WHERE id IN "
+                              "(SELECT value FROM json_each(?))", (ids,)).fetchall()
+        relations = db.execute(
+            "SELECT key, data FROM relations WHERE key IN (SELECT value FROM json_each(?)) "
+            "OR source IN (SELECT value FROM json_each(?)) "
+            "OR target IN (SELECT value FROM json_each(?))", (keys, deleted, deleted)).fetchall()
+        return dict(entities), dict(relations)
+
+    def history(self) -> list[HistoryEntry]:
+        rows = self._query("SELECT revision, at, editor, comment, evidence, changes FROM history "
+                           "ORDER BY revision")
+        return [HistoryEntry(*row[:5], parse_changes(row[5])) for row in rows]
 
     @staticmethod
     def _check_endpoints(db: sqlite3.Connection, relations: Iterable[Relation]) -> None:

@@ -1,0 +1,190 @@
+"""The change history: who changed what, when, why and on what evidence.
+
+Every store write records one `HistoryEntry`, in the same transaction as the change:
+the editor's name, the time, a comment, the evidence given, and the before and after
+of every entity and relation it touched (a relation removed with its entity counts as
+touched). The functions here are shared by every store, so the history means the same
+whichever backend keeps it: `record_changes` works out what a `ChangeSet` does to the
+records it reads first, `check_expected` refuses a write based on a stale copy, and
+`replay` rebuilds the graph as it was at any recorded revision.
+
+An *ETag* names one version of a record: a short hash of its JSON. An editor sends
+back the ETag of the copy they started from (HTTP `If-Match`); if the record has
+changed since, the write is refused and nothing is written.
+
+>>> from govmap.model import Entity
+>>> board = Entity(id="b", kind="body", type="board", name="Board", scope="collective")
+>>> etag(board) == etag(Entity.model_validate_json(board.model_dump_json()))
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from govmap.errors import NotFoundError, StaleWriteError
+from govmap.model import Dataset, Entity, Relation
+
+if TYPE_CHECKING:
+    from govmap.stores.base import ChangeSet
+
+NOT_NAMED = "(not named)"  # the editor of a write made outside the API (a load, a test)
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Who makes a write, and why: recorded with it in the history."""
+
+    editor: str = NOT_NAMED
+    comment: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One record before and after a write (None: it did not exist / no longer does)."""
+
+    kind: Literal["entity", "relation"]
+    key: str  # an entity id or a relation key
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def what(self) -> Literal["created", "changed", "removed"]:
+        return "created" if self.before is None else "removed" if self.after is None else "changed"
+
+    def touches(self, entity_id: str) -> bool:
+        """True when this change is to the entity, or to a relation to or from it."""
+        if self.kind == "entity":
+            return self.key == entity_id
+        source, _, target = self.key.split("|")
+        return entity_id in (source, target)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: int
+    at: str  # ISO 8601, UTC
+    editor: str
+    comment: str
+    evidence: str
+    changes: tuple[RecordChange, ...] = field(default=())
+
+    def as_json(self) -> str:
+        """The changes as stored: a JSON list."""
+        return json.dumps([vars(c) for c in self.changes], ensure_ascii=False)
+
+
+def etag(record: Entity | Relation) -> str:
+    """The version name of a record: 16 hex digits of the hash of its JSON."""
+    return _etag_of(record.model_dump_json())
+
+
+def _etag_of(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def wanted(change: ChangeSet) -> tuple[list[str], list[str], list[str]]:
+    """What a store must read before applying `change` (unless it replaces the whole
+    graph): the entity ids and relation keys it names, and the ids it deletes, whose
+    relations go with them."""
+    ids = {*(e.id for e in change.upsert_entities), *change.delete_entities,
+           *(k for k in change.expect if "|" not in k)}
+    keys = {*(r.key for r in change.upsert_relations), *change.delete_relations,
+            *(k for k in change.expect if "|" in k)}
+    return sorted(ids), sorted(keys), sorted(change.delete_entities)
+
+
+def after_write(change: ChangeSet, before_entities: Mapping[str, str],
+                before_relations: Mapping[str, str]
+                ) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """The JSON of every record `change` touches once it is applied (None: gone).
+
+    The order is the stores': clear (for `replace`), deletes, then upserts.
+    """
+    entities: dict[str, str | None] = {}
+    relations: dict[str, str | None] = {}
+    gone = set(change.delete_entities)
+    if change.replace:
+        entities = dict.fromkeys(before_entities)
+        relations = dict.fromkeys(before_relations)
+    relations.update(dict.fromkeys(change.delete_relations))
+    entities.update(dict.fromkeys(change.delete_entities))
+    relations.update({key: None for key in before_relations
+                      if {key.split("|")[0], key.split("|")[2]} & gone})
+    entities.update({e.id: e.model_dump_json() for e in change.upsert_entities})
+    relations.update({r.key: r.model_dump_json() for r in change.upsert_relations})
+    return entities, relations
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def check_expected(expect: Mapping[str, str | None], current: Mapping[str, str]) -> None:
+    """Refuse the write unless each expected record is at the expected version.
+
+    `expect` maps an entity id or relation key to the ETag the writer read (None: the
+    writer expects it not to exist); `current` maps keys to the stored records' JSON.
+    """
+    for key, expected in expect.items():
+        stored = current.get(key)
+        actual = None if stored is None else _etag_of(stored)
+        if actual != expected:
+            raise StaleWriteError(key, expected, actual)
+
+
+def record_changes(before_entities: Mapping[str, str], before_relations: Mapping[str, str],
+                   after_entities: Mapping[str, str | None],
+                   after_relations: Mapping[str, str | None]) -> tuple[RecordChange, ...]:
+    """The records a write changed: JSON before and after (None for absent), with
+    unchanged upserts left out."""
+    changes = []
+    for kind, before, after in (("entity", before_entities, after_entities),
+                                ("relation", before_relations, after_relations)):
+        for key in sorted(after):
+            old, new = before.get(key), after[key]
+            if old != new:
+                changes.append(RecordChange(kind, key,  # type: ignore[arg-type]
+                                            None if old is None else json.loads(old),
+                                            None if new is None else json.loads(new)))
+    return tuple(changes)
+
+
+def parse_changes(text: str) -> tuple[RecordChange, ...]:
+    return tuple(RecordChange(**c) for c in json.loads(text))
+
+
+def select(entries: Iterable[HistoryEntry], *, entity: str | None = None, editor: str | None = None,
+           since: str | None = None) -> list[HistoryEntry]:
+    """The entries touching `entity`, by `editor`, at or after `since` (an ISO date or time)."""
+    return [e for e in entries
+            if (entity is None or any(c.touches(entity) for c in e.changes))
+            and (editor is None or e.editor == editor)
+            and (since is None or e.at >= since)]
+
+
+def replay(entries: Iterable[HistoryEntry], revision: int) -> Dataset:
+    """The graph as it was just after `revision`, rebuilt from the history."""
+    entities: dict[str, dict[str, Any]] = {}
+    relations: dict[str, dict[str, Any]] = {}
+    entries = sorted(entries, key=lambda e: e.revision)
+    if entries and entries[0].revision > 1 and revision < entries[0].revision:
+        raise NotFoundError(f"the history starts at revision {entries[0].revision}; "
+                                f"revision {revision} is older than it")
+    for entry in entries:
+        if entry.revision > revision:
+            break
+        for change in entry.changes:
+            records = entities if change.kind == "entity" else relations
+            if change.after is None:
+                records.pop(change.key, None)
+            else:
+                records[change.key] = change.after
+    return Dataset(entities=[Entity.model_validate(d) for _, d in sorted(entities.items())],
+                   relations=[Relation.model_validate(d) for _, d in sorted(relations.items())])

@@ -1,0 +1,2 @@
+CREATE (:GovmapChange {revision: $revision, at: $at, editor: $editor, comment: $comment,
+                       evidence: $evidence, changes: $changes})

@@ -1,0 +1,2 @@
+MATCH (:Entity)-[e]->(:Entity)
+RETURN e.key AS key, e.data AS data
