@@ -10,8 +10,10 @@ True
 from govmap.interop import (  # noqa: F401  (each registers its formats)
     actions_table,
     cypher_script,
+    ftm,
     graphs,
     kumu,
+    popolo,
 )
 from govmap.interop.registry import FORMATS, InteropFormat, Row, export_as, interop_format, read_dataset
 
