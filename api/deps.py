@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from typing import Annotated, Any
 
 import networkx as nx
 from fastapi import Depends, Header, HTTPException, Query, Request
 from pydantic import BeforeValidator
 
+from govmap.diff import Point, map_at
+from govmap.editors import Editor, EditorEntry, Role, identify, read_editors, token_hash
+from govmap.history import Authorship
 from govmap.queries.common import EvidenceMode, on_evidence
 from govmap.settings import Settings, get_settings
+from govmap.snapshot import build_snapshot
 from govmap.stores import GraphStore
 
 
@@ -48,27 +51,93 @@ EvidenceParam = Annotated[EvidenceMode, Query(
                 "pages) together; documents: what the five source documents establish alone")]
 
 
-def get_graph(store: StoreDep, evidence: EvidenceParam = "all") -> nx.MultiDiGraph:
-    """The store's snapshot, seen on the evidence the reviewer asked for."""
-    return on_evidence(store.snapshot(), evidence)
+RevisionParam = Annotated[int | None, Query(
+    ge=1, description="Read the map as it was just after this revision, rebuilt from the history")]
+
+
+def snapshot_at(store: GraphStore, revision: int | None) -> nx.MultiDiGraph:
+    """The store's graph now, or as it was at `revision`."""
+    if revision is None:
+        return store.snapshot()
+    past = map_at(store, Point(revision=revision))
+    graph = build_snapshot(past.entities, past.relations)
+    graph.graph["revision"] = revision
+    return graph
+
+
+def get_graph(store: StoreDep, evidence: EvidenceParam = "all",
+              revision: RevisionParam = None) -> nx.MultiDiGraph:
+    """The store's snapshot (or a past revision's), seen on the evidence asked for."""
+    return on_evidence(snapshot_at(store, revision), evidence)
 
 
 GraphDep = Annotated[nx.MultiDiGraph, Depends(get_graph)]
 
 
-def require_write_token(
+def _editor_entries(settings: Settings) -> list[EditorEntry]:
+    entries = read_editors(settings.editors_file) if settings.editors_file else []
+    if settings.write_token is not None:
+        entries.append(EditorEntry(name=settings.write_token_name, role=Role.REVIEWER,
+                                   token_sha256=token_hash(settings.write_token.get_secret_value())))
+    return entries
+
+
+def current_editor(
     settings: SettingsDep,
-    authorization: Annotated[str | None, Header(description="Bearer <GOVMAP_WRITE_TOKEN>")] = None,
-) -> None:
-    """Writes need `Authorization: Bearer <token>` matching GOVMAP_WRITE_TOKEN; with no
-    token configured, the API is read-only."""
-    if settings.write_token is None:
-        raise HTTPException(403, "this service is read-only: set GOVMAP_WRITE_TOKEN to allow writes")
+    authorization: Annotated[str | None, Header(description="Bearer <an editor's token>")] = None,
+) -> Editor:
+    """The editor whose bearer token the request carries. Writes need one; with no
+    token configured (no editors file, no GOVMAP_WRITE_TOKEN) the API is read-only."""
+    entries = _editor_entries(settings)
+    if not entries:
+        raise HTTPException(403, "this service is read-only: set GOVMAP_EDITORS_FILE or "
+                                 "GOVMAP_WRITE_TOKEN to allow writes")
     scheme, _, given = (authorization or "").partition(" ")
-    expected = settings.write_token.get_secret_value().encode()
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected):
+    editor = identify(given.strip(), entries) if scheme.lower() == "bearer" else None
+    if editor is None:
         raise HTTPException(401, "a valid bearer token is needed to write",
                             headers={"WWW-Authenticate": "Bearer"})
+    return editor
 
 
-WriteAllowed = Depends(require_write_token)
+EditorDep = Annotated[Editor, Depends(current_editor)]
+WriteAllowed = Depends(current_editor)
+
+
+def authorship(
+    editor: EditorDep,
+    comment: Annotated[str, Query(min_length=1, max_length=2000,
+                                  description="Why: recorded in the history with the change")],
+    evidence: Annotated[str, Query(max_length=2000, description="The evidence for the change: a "
+                                   "document and excerpt, a citation or a URL")] = "",
+) -> Authorship:
+    """Who writes (from the token) and why (required): what the history records."""
+    if not comment.strip():
+        raise HTTPException(422, "comment: say why the change is made")
+    return Authorship(editor=editor.name, comment=comment.strip(), evidence=evidence.strip())
+
+
+AuthorshipDep = Annotated[Authorship, Depends(authorship)]
+ANY = "*"
+
+
+def based_on(
+    if_match: Annotated[str | None, Header(
+        description="The ETag of the copy the change is based on")] = None,
+    if_none_match: Annotated[str | None, Header(
+        description="* to create a record that must not exist yet")] = None,
+) -> str | None:
+    """The version the writer started from (an ETag), or None for "must not exist yet".
+
+    A write that names neither is refused (428): without it, two editors working from
+    the same copy would silently overwrite each other.
+    """
+    if if_match:
+        return if_match.strip().removeprefix("W/").strip('"')
+    if if_none_match and if_none_match.strip() == ANY:
+        return None
+    raise HTTPException(428, "say which version the change is based on: If-Match with the ETag "
+                             "you read, or If-None-Match: * to create a new record")
+
+
+BasedOn = Annotated[str | None, Depends(based_on)]

@@ -12,6 +12,7 @@ from govmap.errors import (
     InvalidRequestError,
     NotFoundError,
     SeedValidationError,
+    StaleWriteError,
     StoreWriteError,
 )
 
@@ -45,6 +46,9 @@ def install_error_handlers(app: FastAPI) -> None:
         body: dict[str, object] = {"detail": str(exc)}
         if isinstance(exc, NotFoundError):
             body["candidates"] = exc.candidates
+        if isinstance(exc, StaleWriteError):
+            body["changed_since"] = [{"revision": e.revision, "at": e.at, "editor": e.editor,
+                                      "comment": e.comment} for e in exc.since]
         if isinstance(exc, SeedValidationError):
             body["problems"] = [{"file": p.file, "line": p.line, "field": p.field, "message": p.message}
                                 for p in exc.problems]

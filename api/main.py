@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from govmap import __version__
 from govmap.api.errors import install_error_handlers
 from govmap.api.limits import BodyLimit, SecurityHeaders
-from govmap.api.routers import analysis, edits, entities, interchange, render, reports
+from govmap.api.routers import analysis, edits, entities, history, interchange, render, reports
 from govmap.settings import Settings, get_settings
 from govmap.stores import open_store
 
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(edits.router)
     app.include_router(interchange.router)
+    app.include_router(history.router)
     # Swagger UI 5 (it reads OpenAPI 3.1) as packaged by fastapi-offline; served from here
     app.mount("/docs-assets", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
               name="docs-assets")

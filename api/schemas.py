@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from govmap.history import etag
 from govmap.model import Entity, Relation, Source
 from govmap.queries.common import EntityRef
 
@@ -20,10 +21,20 @@ class ProblemOut(BaseModel):
     message: str
 
 
+class ChangeOut(BaseModel):
+    """One recorded write, in brief."""
+
+    revision: int
+    at: str
+    editor: str
+    comment: str
+
+
 class ErrorOut(BaseModel):
     detail: str
     candidates: list[str] = []
     problems: list[ProblemOut] = []
+    changed_since: list[ChangeOut] = []  # a stale write (409): what changed since the copy was read
 
 
 class HealthOut(BaseModel):
@@ -65,11 +76,12 @@ class RelationOut(BaseModel):
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     sources: list[Source]
+    etag: str  # the version of the relation: send it back as If-Match to change it
 
     @classmethod
     def of(cls, relation: Relation) -> RelationOut:
         return cls(key=relation.key, **relation.model_dump(exclude={"type"}),
-                   type=str(relation.type))
+                   type=str(relation.type), etag=etag(relation))
 
 
 class RelationPage(Page):
@@ -86,4 +98,6 @@ class NeighbourOut(BaseModel):
 
 class EntityDetail(BaseModel):
     entity: Entity
+    etag: str  # the version of the entity (also the ETag header): If-Match to change it
+    revision: int  # the revision of the map this answer was read from
     relations: list[NeighbourOut]

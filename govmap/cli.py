@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import socket
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -26,8 +28,11 @@ from govmap.analysis.duplication import DUPLICATION_KINDS, duplication
 from govmap.analysis.gaps import SEVERITY_ORDER, gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.whatif import Scenario, what_if
+from govmap.diff import Point, diff_between
+from govmap.editors import Role, add_editor
 from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
+from govmap.history import Authorship, RecordChange, select
 from govmap.interop import FORMATS, interop_format
 from govmap.interop.importing import import_into
 from govmap.interop.registry import format_for_file
@@ -91,9 +96,17 @@ def _store() -> Iterator[GraphStore]:
         store.close()
 
 
-def load_seed_into(store: GraphStore, dataset: Dataset) -> int:
+EditorOption = Annotated[str, typer.Option(
+    "--editor", help="The name the history records for this write (default: your login name).")]
+
+
+def _login_name() -> str:
+    return getpass.getuser()
+
+
+def load_seed_into(store: GraphStore, dataset: Dataset, by: Authorship) -> int:
     """Replace the store's graph with `dataset` in one transaction; the new revision."""
-    return store.write(ChangeSet.replacing_with(dataset))
+    return store.write(ChangeSet.replacing_with(dataset, by=by))
 
 
 @app.command()
@@ -159,15 +172,19 @@ def stats(seed: SeedOption = None, from_seed: Annotated[bool, typer.Option(
 
 
 @app.command()
-def load(seed: SeedOption = None) -> None:
-    """Replace the configured store's graph with the seed, all or nothing.
+def load(seed: SeedOption = None, editor: EditorOption = "",
+         comment: Annotated[str, typer.Option(help="Why, for the history (default: which seed).")] = "",
+         ) -> None:
+    """Replace the configured store's graph with the seed, all or nothing; the history
+    records what the load changed.
 
-    Example: GOVMAP_DB=govmap.db govmap load
+    Example: GOVMAP_DB=govmap.db govmap load --comment "Councils' corrections of May"
     """
     with _clean_errors():
         dataset = _read(seed, progress=True)
+        by = Authorship(editor or _login_name(), comment or f"loaded the seed from {_seed_dir(seed)}")
         with _store() as store, console.status("Writing to the store"):
-            revision = load_seed_into(store, dataset)
+            revision = load_seed_into(store, dataset, by)
             kind = store.kind
     console.print(f"loaded {len(dataset.entities)} entities and {len(dataset.relations)} "
                   f"relations into the {kind} store (revision {revision})")
@@ -215,6 +232,8 @@ def import_command(
         "--format", "-f", help="Its format (default: told by the file name's extension): "
         + ", ".join(n for n, f in FORMATS.items() if f.read))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
+    editor: EditorOption = "",
+    comment: Annotated[str, typer.Option(help="Why, for the history (default: the file's name).")] = "",
 ) -> None:
     """Import a file into the store: every row checked as the seed is, matched to what the
     store holds (by id, then by name or alias), written all or nothing.
@@ -225,7 +244,8 @@ def import_command(
         _only_known(format, [n for n, f in FORMATS.items() if f.read], "an import format")
     with _clean_errors(), _store() as store:
         name = format or format_for_file(file.name).name
-        result = import_into(store, file.read_bytes(), name, file.name, dry_run=dry_run)
+        by = Authorship(editor or _login_name(), comment or f"imported {file.name}")
+        result = import_into(store, file.read_bytes(), name, file.name, by=by, dry_run=dry_run)
     plan = result.plan
     for match in plan.matches:
         console.print(f"matched {match.imported_id} to the stored {match.stored_id} by its "
@@ -236,6 +256,96 @@ def import_command(
         f"{len(plan.updated)} updated, {len(plan.unchanged)} unchanged; relations "
         f"{plan.relations_created} new, {plan.relations_updated} updated, "
         f"{plan.relations_unchanged} unchanged (revision {result.revision})", markup=False)
+
+
+def _in_brief(changes: Iterable[RecordChange]) -> str:
+    """ "2 entities created, 1 relation removed" """
+    counts = Counter((c.kind, c.what) for c in changes)
+    plural = {"entity": "entities", "relation": "relations"}
+    return ", ".join(f"{n} {kind if n == 1 else plural[kind]} {what}"
+                     for (kind, what), n in sorted(counts.items())) or "no record changed"
+
+
+@app.command()
+def history(
+    entity: Annotated[str | None, typer.Option(help="Only writes touching this entity (id, "
+                                               "name or alias) or its relations.")] = None,
+    editor: Annotated[str | None, typer.Option(help="Only this editor's writes.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only writes at or after this day (YYYY-MM-DD).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who changed what, when and why: the store's record of writes, newest first.
+
+    Example: govmap history --entity "Promise Oversight Board"
+    """
+    with _clean_errors(), _store() as store:
+        entries = store.history()
+        entity_id = entity
+        if entity is not None and not any(c.key == entity for e in entries for c in e.changes):
+            entity_id = resolve(store.snapshot(), entity).id
+        found = select(entries, entity=entity_id, editor=editor, since=since)[::-1]
+    if as_json:
+        print(json.dumps([{**vars(e), "changes": [vars(c) for c in e.changes]} for e in found],
+                         indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} write(s)")
+    for column in ("revision", "at (UTC)", "editor", "why", "what changed"):
+        table.add_column(column)
+    for e in found:
+        why = e.comment + (f" [evidence: {e.evidence}]" if e.evidence else "")
+        table.add_row(str(e.revision), e.at.replace("T", " ").removesuffix("+00:00"), escape(e.editor),
+                      escape(why), _in_brief(e.changes))
+    console.print(table)
+
+
+@app.command()
+def diff(
+    start: Annotated[str, typer.Option("--from", help="A revision number or a day (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="A revision number or a day (YYYY-MM-DD).")],
+    as_json: JsonOption = False,
+) -> None:
+    """What appeared, changed and ended between two revisions of the record, two days of
+    the landscape, or one of each.
+
+    Example: govmap diff --from 2021-06-01 --to 2025-06-01
+    """
+    with _clean_errors(), _store() as store:
+        first, second = Point.parse(start), Point.parse(end)
+        found = diff_between(store, first, second)
+    if as_json:
+        print(json.dumps({part: [vars(d) for d in getattr(found, part)]
+                          for part in ("appeared", "changed", "ended")}, indent=2, ensure_ascii=False))
+        return
+    console.print(f"From {first} to {second}: {len(found.appeared)} appeared, "
+                  f"{len(found.changed)} changed, {len(found.ended)} ended", markup=False)
+    for part, mark in (("appeared", "+"), ("changed", "~"), ("ended", "-")):
+        for d in getattr(found, part):
+            fields = f" ({', '.join(d.fields)})" if d.fields else ""
+            console.print(f"  {mark} {d.kind}: {d.name}{fields}", markup=False, highlight=False)
+
+
+editors_app = typer.Typer(help="Named editors and reviewers, known by their token's hash.",
+                          no_args_is_help=True)
+app.add_typer(editors_app, name="editors")
+
+
+@editors_app.command("add")
+def add_editor_command(
+    name: Annotated[str, typer.Argument(help="The editor's name, as the history will show it.")],
+    role: Annotated[Role, typer.Option(help="editor, or reviewer.")] = Role.EDITOR,
+    file: Annotated[Path | None, typer.Option(
+        help="The editors file (default: GOVMAP_EDITORS_FILE, or editors.yaml).")] = None,
+) -> None:
+    """Add an editor and print their new token, once: only its hash is kept.
+
+    Example: govmap editors add "Alice Reviewer" --role reviewer --file editors.yaml
+    """
+    path = file or get_settings().editors_file or Path("editors.yaml")
+    with _clean_errors():
+        token = add_editor(path, name, role)
+    err.print(f"added {name} ({role}) to {path}; give them this token, which is not kept:",
+              markup=False)
+    print(token)
 
 
 @app.command()
@@ -250,7 +360,8 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     settings = get_settings()
     with _clean_errors(), _store() as store:
         if store.kind == "sqlite" and is_empty(store):
-            revision = load_seed_into(store, _read(None))
+            revision = load_seed_into(store, _read(None), Authorship(
+                _login_name(), f"seeded the empty store from {_seed_dir(None)}"))
             console.print(f"seeded the empty store at {settings.db} (revision {revision})")
     _port_is_free(host, port)
     console.print(f"govmap is serving on http://{host}:{port}/  (API docs: /docs)")

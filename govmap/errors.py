@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class GovmapError(Exception):
@@ -34,6 +35,7 @@ class StaleWriteError(StoreWriteError):
         super().__init__(f"{key} has changed since it was read: the write expected it {was}, "
                          f"and it {now}; read it again and reapply the change")
         self.key, self.expected, self.current = key, expected, current
+        self.since: list[Any] = []  # the history entries since the copy (filled by the caller)
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,20 @@ def select(entries: Iterable[HistoryEntry], *, entity: str | None = None, editor
             and (since is None or e.at >= since)]
 
 
+def changed_since(entries: Iterable[HistoryEntry], key: str, version: str | None
+                  ) -> list[HistoryEntry]:
+    """The writes to record `key` (an entity id or relation key) after the one that
+    left it at `version` — or every write to it, when none did."""
+    touching = [e for e in entries if any(c.key == key for c in e.changes)]
+    for index in range(len(touching) - 1, -1, -1):
+        change = next(c for c in touching[index].changes if c.key == key)
+        if change.after is not None and version is not None:
+            model = Entity if change.kind == "entity" else Relation
+            if etag(model.model_validate(change.after)) == version:
+                return touching[index + 1:]
+    return touching
+
+
 def replay(entries: Iterable[HistoryEntry], revision: int) -> Dataset:
     """The graph as it was just after `revision`, rebuilt from the history."""
     entities: dict[str, dict[str, Any]] = {}

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
     seed_dir: Path | None = None  # defaults to the dataset shipped with govmap
     sources_dir: Path | None = None  # the source documents, for evidence checks
-    write_token: SecretStr | None = None  # writes through the API need this bearer token
+    write_token: SecretStr | None = None  # one editor's bearer token (see editors_file for more)
+    write_token_name: str = "editor"  # the name the history gives that token's writes
+    editors_file: Path | None = None  # named editors and reviewers, by token hash (govmap.editors)
     max_body_bytes: int = 1_000_000  # larger request bodies are refused (413) unread
     max_import_bytes: int = 20_000_000  # the same, for a whole map sent to POST /import
 

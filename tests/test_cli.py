@@ -104,3 +104,40 @@ def test_a_busy_port_is_one_clear_message(runner: CliRunner) -> None:
 def test_an_unknown_duplication_kind_is_refused(runner: CliRunner) -> None:
     result = runner.invoke(app, ["duplication", "--kind", "merger"])
     assert result.exit_code == 2 and "is not a duplication kind" in result.output
+
+
+def test_history_and_diff_of_a_scripted_series_of_edits(runner: CliRunner, tmp_path: Path) -> None:
+    """Load, then two imports by named editors: the history names each, the diff between
+    revisions says what changed."""
+    assert runner.invoke(app, ["load", "--seed", TINY, "--editor", "Loader",
+                               "--comment", "first load"]).exit_code == 0
+    exported = tmp_path / "map.kumu.json"
+    assert runner.invoke(app, ["export", "--format", "kumu-json", "-o", str(exported)]).exit_code == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    tps = next(e for e in data["elements"] if e["id"] == "the-promise-scotland")
+    tps["description"] = "Changed by Alice."
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    alice = runner.invoke(app, ["import", str(exported), "--editor", "Alice",
+                                "--comment", "describe TPS"])
+    assert alice.exit_code == 0 and "1 updated" in alice.output, alice.output
+    shown = runner.invoke(app, ["history", "--json"])
+    entries = json.loads(shown.output)
+    assert [(e["revision"], e["editor"], e["comment"]) for e in entries] == [
+        (2, "Alice", "describe TPS"), (1, "Loader", "first load")]
+    table = runner.invoke(app, ["history", "--entity", "TPS"])
+    assert "Alice" in table.output and "1 entity changed" in table.output
+    changed = json.loads(runner.invoke(app, ["diff", "--from", "1", "--to", "2", "--json"]).output)
+    assert [(d["key"], d["fields"]) for d in changed["changed"]] == [("the-promise-scotland",
+                                                                       ["description"])]
+    bad = runner.invoke(app, ["diff", "--from", "yesterday", "--to", "2"])
+    assert bad.exit_code == 1 and "neither a revision number nor a day" in bad.output
+
+
+def test_editors_add_prints_the_token_once_and_keeps_its_hash(runner: CliRunner, tmp_path: Path) -> None:
+    file = tmp_path / "editors.yaml"
+    added = runner.invoke(app, ["editors", "add", "Alice", "--role", "reviewer", "--file", str(file)])
+    assert added.exit_code == 0, added.output
+    token = added.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40 and token not in file.read_text(encoding="utf-8")
+    again = runner.invoke(app, ["editors", "add", "Alice", "--file", str(file)])
+    assert again.exit_code == 1 and "already has an editor named 'Alice'" in again.output

@@ -144,12 +144,14 @@ def test_api_export_lists_and_downloads_every_format(client: TestClient) -> None
 
 def test_api_import_needs_the_token_and_reports_each_problem(client: TestClient) -> None:
     graphml = client.get("/export", params={"format": "graphml"}).content
-    assert client.post("/import", params={"format": "graphml"}, content=graphml).status_code == 401
-    dry = client.post("/import", params={"format": "graphml", "dry_run": True}, content=graphml,
-                      headers=AUTH)
+    assert client.post("/import", params={"format": "graphml", "comment": "c"},
+                       content=graphml).status_code == 401
+    dry = client.post("/import", params={"format": "graphml", "dry_run": True, "comment": "c"},
+                      content=graphml, headers=AUTH)
     assert dry.status_code == 200 and dry.json()["written"] is False
     assert dry.json()["entities_created"] == [] and dry.json()["entities_unchanged"] > 0
-    bad = client.post("/import", params={"format": "graphml"}, content=b"<graphml", headers=AUTH)
+    bad = client.post("/import", params={"format": "graphml", "comment": "c"}, content=b"<graphml",
+                      headers=AUTH)
     assert bad.status_code == 422
     assert bad.json()["problems"][0]["file"] == "the uploaded graphml file"
 
@@ -159,9 +161,13 @@ def test_api_import_takes_a_whole_map_larger_than_an_edit(client: TestClient,
     """The real dataset as GraphML is about 1 MB: past the edit limit, within the import's."""
     graphml = export_as(real_dataset, "graphml")
     assert len(graphml) > get_settings().max_body_bytes
-    response = client.post("/import", params={"format": "graphml"}, content=graphml, headers=AUTH)
+    response = client.post("/import", params={"format": "graphml", "comment": "the whole map"},
+                           content=graphml, headers=AUTH)
     assert response.status_code == 200, response.text[:500]
     assert len(response.json()["entities_created"]) > 300
+    entry = client.get("/history", params={"limit": 1}).json()["items"][0]
+    assert (entry["editor"], entry["comment"]) == ("editor", "the whole map")
+    assert len(entry["changes"]) > 300  # the whole import is one entry of the history
     too_big = client.put("/entities/x", content=graphml, headers=AUTH)
     assert too_big.status_code == 413
 

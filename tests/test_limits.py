@@ -56,10 +56,11 @@ def test_html_pages_carry_security_headers_and_json_does_not_need_them(client: T
 def test_the_bearer_scheme_is_read_in_any_case(client: TestClient) -> None:
     board = {"id": "new-board", "kind": "body", "type": "board", "name": "New Board",
              "scope": "scottish_public_sector"}
-    assert client.put("/entities/new-board", json=board,
-                      headers={"Authorization": "bearer tok"}).status_code == 200
-    assert client.put("/entities/new-board", json=board,
-                      headers={"Authorization": "Basic tok"}).status_code == 401
+    why = {"comment": "a test edit"}
+    assert client.put("/entities/new-board", json=board, params=why, headers={
+        "Authorization": "bearer tok", "If-None-Match": "*"}).status_code == 200
+    assert client.put("/entities/new-board", json=board, params=why, headers={
+        "Authorization": "Basic tok", "If-None-Match": "*"}).status_code == 401
 
 
 def test_an_empty_token_setting_means_read_only() -> None:
@@ -99,6 +100,7 @@ def test_a_scenario_may_be_posted_as_yaml_like_the_shipped_files(client: TestCli
 def test_a_long_string_is_refused_not_stored(client: TestClient) -> None:
     board = {"id": "long-board", "kind": "body", "type": "board", "name": "Long Board",
              "scope": "scottish_public_sector", "description": "x" * 6000}
-    refused = client.put("/entities/long-board", json=board, headers={"Authorization": "Bearer tok"})
+    refused = client.put("/entities/long-board", json=board, params={"comment": "a test edit"},
+                         headers={"Authorization": "Bearer tok", "If-None-Match": "*"})
     assert refused.status_code == 422 and "5000" in refused.text
     assert client.get("/entities/long-board").status_code == 404

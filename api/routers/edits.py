@@ -1,68 +1,134 @@
-"""Edits: upsert and delete entities and relations, each one transaction, token-protected.
+"""Edits: create, change and delete entities and relations, one transaction each.
 
-A failed write (a relation to a missing entity, say) is refused with 409 and leaves
-the previous graph as it was. `govmap export` writes the edited graph back to YAML.
+Every write is made by a named editor (their bearer token), says why (`comment`,
+required) and on what evidence, and goes into the history with the before and after
+of what it touched. Every write also names the version it was based on — `If-Match`
+with the ETag read from `GET /entities/{id}` (or a relation's `etag`), or
+`If-None-Match: *` to create — so two editors working from the same copy cannot
+overwrite each other: the second gets 409 with what changed since, and nothing is
+written. A refused write leaves the graph as it was.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel
 
-from govmap.api.deps import StoreDep, WriteAllowed
+from govmap.api.deps import AuthorshipDep, BasedOn, StoreDep
 from govmap.api.schemas import ErrorOut
-from govmap.errors import InvalidRequestError, NotFoundError
+from govmap.errors import InvalidRequestError, NotFoundError, StaleWriteError
+from govmap.history import changed_since, etag
 from govmap.model import Entity, Relation, relation_key
-from govmap.stores import ChangeSet
+from govmap.stores import ChangeSet, GraphStore
 
-router = APIRouter(tags=["edits"], dependencies=[WriteAllowed],
-                   responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut},
-                              409: {"model": ErrorOut}})
+router = APIRouter(tags=["edits"], responses={
+    401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 409: {"model": ErrorOut},
+    428: {"model": ErrorOut}})
 
 
 class WriteResult(BaseModel):
     revision: int
+    etag: str | None = None  # the version of the record written (None after a delete)
+
+
+MergePatch = Annotated[dict[str, Any], Body(
+    description="A JSON merge patch (RFC 7396): the fields to change; null removes a field",
+    examples=[{"description": "Renamed in 2025."}])]
+
+
+def _write(store: GraphStore, change: ChangeSet, response: Response,
+           written: Entity | Relation | None) -> WriteResult:
+    """Apply `change`; a stale write's error carries the writes made since its copy."""
+    try:
+        revision = store.write(change)
+    except StaleWriteError as exc:
+        exc.since = changed_since(store.history(), exc.key, exc.expected)
+        raise
+    tag = etag(written) if written is not None else None
+    if tag:
+        response.headers["ETag"] = f'"{tag}"'
+    return WriteResult(revision=revision, etag=tag)
+
+
+def _existing(store: GraphStore, entity_id: str) -> Entity:
+    entity = store.get_entity(entity_id)
+    if entity is None:
+        raise NotFoundError(f"no entity with id {entity_id!r}")
+    return entity
 
 
 @router.put("/entities/{entity_id}", response_model=WriteResult, summary="Create or replace an entity")
-def put_entity(entity_id: str, entity: Entity, store: StoreDep) -> WriteResult:
-    """Create or replace one entity (its id in the path and the body must agree).
+def put_entity(entity_id: str, entity: Entity, store: StoreDep, by: AuthorshipDep,
+               based_on: BasedOn, response: Response) -> WriteResult:
+    """Create one entity (`If-None-Match: *`) or replace it (`If-Match: <etag>`); its id
+    in the path and the body must agree.
 
-    Example: `PUT /entities/new-board` with an entity body and `Authorization: Bearer …`
+    Example: `PUT /entities/new-board?comment=Set up in 2025` with an entity body,
+    `If-None-Match: *` and `Authorization: Bearer …`
     """
     if entity.id != entity_id:
         raise InvalidRequestError(f"the body's id {entity.id!r} is not the path's {entity_id!r}")
-    return WriteResult(revision=store.write(ChangeSet(upsert_entities=[entity])))
+    return _write(store, ChangeSet(upsert_entities=[entity], by=by, expect={entity_id: based_on}),
+                  response, entity)
+
+
+@router.patch("/entities/{entity_id}", response_model=WriteResult, summary="Change some fields of an entity")
+def patch_entity(entity_id: str, patch: MergePatch, store: StoreDep, by: AuthorshipDep,
+                 based_on: BasedOn, response: Response) -> WriteResult:
+    """Change the fields given and keep the rest (`If-Match: <etag>` required).
+
+    Example: `PATCH /entities/promise-oversight-board?comment=…` with `{"valid_to": "2030-12-31"}`
+    """
+    current = _existing(store, entity_id)
+    if "id" in patch and patch["id"] != entity_id:
+        raise InvalidRequestError("the id of an entity cannot be patched")
+    fields = current.model_dump(mode="json", exclude_none=True)
+    for name, value in patch.items():
+        if value is None:
+            fields.pop(name, None)
+        else:
+            fields[name] = value
+    entity = Entity.model_validate(fields)
+    return _write(store, ChangeSet(upsert_entities=[entity], by=by, expect={entity_id: based_on}),
+                  response, entity)
 
 
 @router.delete("/entities/{entity_id}", response_model=WriteResult, summary="Delete an entity")
-def delete_entity(entity_id: str, store: StoreDep) -> WriteResult:
-    """Delete one entity and every relation to or from it.
+def delete_entity(entity_id: str, store: StoreDep, by: AuthorshipDep, based_on: BasedOn,
+                  response: Response) -> WriteResult:
+    """Delete one entity and every relation to or from it (`If-Match: <etag>`).
 
-    Example: `DELETE /entities/new-board`
+    Example: `DELETE /entities/new-board?comment=Never existed`
     """
-    if store.get_entity(entity_id) is None:
-        raise NotFoundError(f"no entity with id {entity_id!r}")
-    return WriteResult(revision=store.write(ChangeSet(delete_entities=[entity_id])))
+    _existing(store, entity_id)
+    return _write(store, ChangeSet(delete_entities=[entity_id], by=by,
+                                   expect={entity_id: based_on}), response, None)
 
 
 @router.put("/relations", response_model=WriteResult, summary="Create or replace a relation")
-def put_relation(relation: Relation, store: StoreDep) -> WriteResult:
-    """Create or replace one relation, identified by (source, type, target).
+def put_relation(relation: Relation, store: StoreDep, by: AuthorshipDep, based_on: BasedOn,
+                 response: Response) -> WriteResult:
+    """Create (`If-None-Match: *`) or replace (`If-Match: <etag>`) one relation,
+    identified by (source, type, target).
 
-    Example: `PUT /relations` with `{"source": …, "type": "REPORTS_TO", "target": …}`
+    Example: `PUT /relations?comment=…` with `{"source": …, "type": "REPORTS_TO", "target": …}`
     """
-    return WriteResult(revision=store.write(ChangeSet(upsert_relations=[relation])))
+    return _write(store, ChangeSet(upsert_relations=[relation], by=by,
+                                   expect={relation.key: based_on}), response, relation)
 
 
 @router.delete("/relations/{source}/{type}/{target}", response_model=WriteResult,
                summary="Delete a relation")
-def delete_relation(source: str, type: str, target: str, store: StoreDep) -> WriteResult:
-    """Delete the relation "source TYPE target".
+def delete_relation(source: str, type: str, target: str, store: StoreDep, by: AuthorshipDep,
+                    based_on: BasedOn, response: Response) -> WriteResult:
+    """Delete the relation "source TYPE target" (`If-Match: <etag>`).
 
-    Example: `DELETE /relations/new-board/REPORTS_TO/scottish-government`
+    Example: `DELETE /relations/new-board/REPORTS_TO/scottish-government?comment=…`
     """
     if not store.relations(type=type, source=source, target=target):
         raise NotFoundError(f"no relation {source} {type} {target}")
-    return WriteResult(revision=store.write(ChangeSet(
-        delete_relations=[relation_key(source, type, target)])))
+    key = relation_key(source, type, target)
+    return _write(store, ChangeSet(delete_relations=[key], by=by, expect={key: based_on}),
+                  response, None)

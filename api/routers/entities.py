@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from govmap.api.deps import Limit, Offset, StoreDep
+from govmap.api.deps import Limit, Offset, RevisionParam, StoreDep, snapshot_at
 from govmap.api.schemas import (
     EntityDetail,
     EntityPage,
@@ -20,6 +20,7 @@ from govmap.api.schemas import (
     RelationPage,
 )
 from govmap.errors import InvalidRequestError
+from govmap.history import etag
 from govmap.model import BodyType, Fact, NodeKind, PlanType, RelType, meaning, not_one_of
 from govmap.queries.common import resolve
 from govmap.queries.neighbourhood import neighbourhood
@@ -65,14 +66,19 @@ def list_entities(
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail,
             responses={404: {"model": ErrorOut}}, summary="One entity with its relations")
-def get_entity(entity_id: str, store: StoreDep) -> EntityDetail:
+def get_entity(entity_id: str, store: StoreDep, response: Response,
+               revision: RevisionParam = None) -> EntityDetail:
     """The entity, its sources and facts, and its relations in both directions, each
-    with the other end and the relation's evidence.
+    with the other end and the relation's evidence; `revision` reads it as it was then.
+    The ETag header (and `etag`) names this version: send it as If-Match to change it.
 
     Example: `GET /entities/the-promise-scotland`
     """
-    around = neighbourhood(store.snapshot(), entity_id)
-    return EntityDetail(entity=around.entity, relations=[
+    graph = snapshot_at(store, revision)
+    around = neighbourhood(graph, entity_id)
+    tag = etag(around.entity)
+    response.headers["ETag"] = f'"{tag}"'
+    return EntityDetail(entity=around.entity, etag=tag, revision=graph.graph["revision"], relations=[
         NeighbourOut(direction=n.direction, type=str(n.relation.type),
                      reads=(meaning(n.relation.type).reads if n.direction == "out"
                             else meaning(n.relation.type).reads_inverse),

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from govmap.api.deps import StoreDep, WriteAllowed
+from govmap.api.deps import AuthorshipDep, StoreDep
 from govmap.api.schemas import ErrorOut
 from govmap.interop import FORMATS, interop_format
 from govmap.interop.importing import import_into
@@ -80,23 +80,25 @@ def export(store: StoreDep, format: ExportFormat) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="govmap.{fmt.extension}"'})
 
 
-@router.post("/import", response_model=ImportOut, dependencies=[WriteAllowed],
+@router.post("/import", response_model=ImportOut,
              summary="Import a file into the map, all or nothing",
              responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-async def import_file(request: Request, store: StoreDep, format: ImportFormat,
+async def import_file(request: Request, store: StoreDep, format: ImportFormat, by: AuthorshipDep,
                       dry_run: bool = False) -> ImportOut:
     """The body is the file itself. Entities are matched to the stored ones by id, then by
     name or alias (each match reported); the file's records are written in one
-    transaction when every check passes. With `dry_run`, nothing is written.
+    transaction when every check passes, as one entry of the history. With `dry_run`,
+    nothing is written.
 
-    Example: `POST /import?format=graphml&dry_run=true` with the file as the body
+    Example: `POST /import?format=graphml&comment=Councils' review&dry_run=true` with the file
+    as the body
     """
     content = await request.body()
     # the checks and the write are blocking work: off the event loop
     result = await run_in_threadpool(import_into, store, content, format,
-                                     f"the uploaded {format} file", dry_run=dry_run)
+                                     f"the uploaded {format} file", by=by, dry_run=dry_run)
     plan = result.plan
     return ImportOut(written=result.written, revision=result.revision,
                      entities_created=plan.created, entities_updated=plan.updated,

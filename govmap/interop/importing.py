@@ -16,12 +16,13 @@ store in one `ChangeSet`, all or nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import ValidationError
 
 from govmap.errors import SeedProblem, SeedValidationError
+from govmap.history import Authorship
 from govmap.interop.registry import Row, interop_format, read_rows, records_from_rows
 from govmap.model import Dataset, Entity, Relation
 from govmap.search import normalise
@@ -181,8 +182,9 @@ class ImportResult:
 
 
 def import_into(store: GraphStore, content: bytes, format: str, file: str, *,
-                dry_run: bool = False) -> ImportResult:
-    """Import `content` (format `format`, called `file` in messages) into `store`.
+                by: Authorship | None = None, dry_run: bool = False) -> ImportResult:
+    """Import `content` (format `format`, called `file` in messages) into `store`, as
+    one write that the history records as one entry, made `by` its editor.
 
     Nothing is written when anything is wrong (`SeedValidationError`), when `dry_run`,
     or when the file changes nothing.
@@ -197,4 +199,5 @@ def import_into(store: GraphStore, content: bytes, format: str, file: str, *,
         raise SeedValidationError(exc.problems, where=file) from None
     if dry_run or not plan.changes_anything:
         return ImportResult(plan, store.revision(), written=False)
-    return ImportResult(plan, store.write(plan.change), written=True)
+    change = replace(plan.change, by=by or Authorship(comment=f"imported {file}"))
+    return ImportResult(plan, store.write(change), written=True)
