@@ -14,6 +14,7 @@ from govmap.interop import (  # noqa: F401  (each registers its formats)
     graphs,
     kumu,
     popolo,
+    rdf,
 )
 from govmap.interop.registry import FORMATS, InteropFormat, Row, export_as, interop_format, read_dataset
 
