@@ -24,6 +24,7 @@ laws.yaml:2: entities[0].kind: 'law' is not a node kind; expected one of body, .
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -155,14 +156,38 @@ def _read_file(
     path: Path, name: str, problems: list[SeedProblem]
 ) -> Iterator[tuple[Entity | Relation, int | None]]:
     try:
-        document = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(SeedProblem(name, None, "", f"not UTF-8 text: {exc}"))
+        return
+    for item in seed_items(text, name, problems):
+        record = validate_record(item.section, item.data, where=(name, item.line, item.index),
+                                 problems=problems, locate=item.locate)
+        if record is not None:
+            yield record, item.line
+
+
+@dataclass(frozen=True)
+class SeedItem:
+    """One record of a seed file as written, before any check: its section, its fields
+    as plain values, its line, and how to find the line of any of its fields."""
+
+    section: str
+    data: Any
+    line: int
+    index: int
+    locate: Callable[[tuple[Any, ...]], int | None]
+
+
+def seed_items(text: str, name: str, problems: list[SeedProblem]) -> Iterator[SeedItem]:
+    """The records of one seed file's text, with their lines; faults of the file's
+    shape (bad YAML, unknown sections) go to `problems`."""
+    try:
+        document = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problems.append(SeedProblem(name, line, "", f"not valid YAML: {exc.problem}"))
-        return
-    except UnicodeDecodeError as exc:
-        problems.append(SeedProblem(name, None, "", f"not UTF-8 text: {exc}"))
         return
     if document is None:
         return
@@ -183,11 +208,8 @@ def _read_file(
             problems.append(SeedProblem(name, _key_line(document, section), section, "expected a list"))
             continue
         for index, item in enumerate(items):
-            line = items.lc.item(index)[0] + 1
-            record = validate_record(section, _plain(item), where=(name, line, index), problems=problems,
-                                     locate=lambda loc, item=item: _locate(item, loc))
-            if record is not None:
-                yield record, line
+            yield SeedItem(section, _plain(item), items.lc.item(index)[0] + 1, index,
+                           lambda loc, item=item: _locate(item, loc))
 
 
 def validate_record(section: str, data: Any, *, where: tuple[str, int | None, int],

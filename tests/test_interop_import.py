@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from govmap.cli import app
 from govmap.errors import SeedValidationError
+from govmap.history import Authorship
 from govmap.interop import FORMATS, export_as
 from govmap.interop.importing import import_into
 from govmap.model import Dataset, Entity, Relation
@@ -187,3 +188,35 @@ def test_cli_export_then_import_changes_nothing(tmp_path: Path, monkeypatch: pyt
     unknown = runner.invoke(app, ["export", "--format", "grapml"])
     assert unknown.exit_code == 2 and "did you mean graphml" in unknown.output
     get_settings.cache_clear()
+
+
+def test_a_yaml_change_file_is_one_write_with_its_lines_in_errors(loaded_store: GraphStore) -> None:
+    """The bulk change a reviewer writes by hand: the seed's own shape, one transaction,
+    one history entry; a fault is named by its line."""
+    changes = (
+        "entities:\n"
+        "  - id: children-and-families-review-panel\n"
+        "    kind: body\n"
+        "    type: group\n"
+        "    scope: scottish_public_sector\n"
+        "    name: Children and Families Review Panel\n"
+        "relations:\n"
+        "  - source: children-and-families-review-panel\n"
+        "    type: REPORTS_TO\n"
+        "    target: scottish-government\n"
+        "    strength: soft\n"
+    )
+    revision, entries = loaded_store.revision(), len(loaded_store.history())
+    broken = changes.replace("strength: soft", "strength: sorta")
+    with pytest.raises(SeedValidationError, match=r"changes.yaml:11: relations\[0\].strength: 'sorta'"):
+        import_into(loaded_store, broken.encode(), "yaml", "changes.yaml")
+    assert loaded_store.revision() == revision and len(loaded_store.history()) == entries
+    by = Authorship("Alice", "the panel set up in 2026", "minute of 3 March 2026")
+    result = import_into(loaded_store, changes.encode(), "yaml", "changes.yaml", by=by)
+    assert result.plan.created == ["children-and-families-review-panel"]
+    assert result.plan.relations_created == 1
+    entry = loaded_store.history()[-1]
+    assert (entry.revision, entry.editor, entry.evidence) == (revision + 1, "Alice", "minute of 3 March 2026")
+    assert {c.key for c in entry.changes} == {
+        "children-and-families-review-panel",
+        "children-and-families-review-panel|REPORTS_TO|scottish-government"}

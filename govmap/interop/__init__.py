@@ -15,6 +15,7 @@ from govmap.interop import (  # noqa: F401  (each registers its formats)
     kumu,
     popolo,
     rdf,
+    seed_yaml,
 )
 from govmap.interop.registry import FORMATS, InteropFormat, Row, export_as, interop_format, read_dataset
 

@@ -31,6 +31,8 @@ class Row:
     file: str
     line: int | None
     index: int = 0
+    # the line of one of the record's fields, where the format knows it (YAML does)
+    locate: Callable[[tuple[Any, ...]], int | None] | None = None
 
 
 Writer = Callable[[Dataset], bytes]
@@ -110,7 +112,7 @@ def records_from_rows(rows: Iterable[Row], problems: list[SeedProblem]
     relations: list[tuple[Relation, str, int | None]] = []
     for row in rows:
         record = validate_record(row.section, row.data, where=(row.file, row.line, row.index),
-                                 problems=problems)
+                                 problems=problems, locate=row.locate or (lambda loc: None))
         if isinstance(record, Entity):
             entities.append((record, row.file, row.line))
         elif isinstance(record, Relation):
