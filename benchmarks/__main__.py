@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 from rapidfuzz import fuzz
 
+from benchmarks.interop import interop_table
 from benchmarks.synthetic import synthetic_graph
 from govmap.analysis.duplication import duplication, same_body_two_names
 from govmap.queries.accountability import accountability_chain
@@ -123,6 +124,8 @@ def main() -> None:
     width = max(len(r[0]) for r in ROWS)
     for name, figure, ratio in ROWS:
         print(f"{name:<{width}}  {figure:>12}  {ratio}")
+    print("\nInterchange formats, real dataset")
+    print("\n".join(interop_table(real_data)))
 
 
 if __name__ == "__main__":
