@@ -32,7 +32,7 @@ from govmap.diff import Point, diff_between
 from govmap.editors import Role, add_editor
 from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
-from govmap.history import Authorship, RecordChange, select
+from govmap.history import Authorship, RecordChange, history_json, select
 from govmap.interop import FORMATS, interop_format
 from govmap.interop.importing import import_into
 from govmap.interop.registry import format_for_file
@@ -201,6 +201,9 @@ def export(
     format: Annotated[str, typer.Option(
         "--format", "-f", help="seed (YAML that `load` reads back) or an interchange format: "
         + ", ".join(FORMATS))] = "seed",
+    with_history: Annotated[bool, typer.Option(
+        "--with-history", help="Also write the store's history (history.json, beside the "
+        "seed or the file).")] = False,
 ) -> None:
     """Write the store out: as seed YAML, or in a format other tools read.
 
@@ -210,15 +213,21 @@ def export(
     _only_known(format, EXPORT_FORMATS, "an export format")
     with _clean_errors(), _store() as store:
         dataset = export_dataset(store)
+        entries = store.history() if with_history else []
         if format == "seed":
             folder = output or Path("exported_seed")
             written = write_seed(dataset, folder)
             console.print(f"wrote {len(written)} files to {folder}")
+            if with_history:
+                (folder / "history.json").write_text(history_json(entries), encoding="utf-8")
+                console.print(f"wrote {len(entries)} history entries to {folder / 'history.json'}")
             return
         fmt = interop_format(format)
         path = output or Path(f"govmap.{fmt.extension}")
         content = fmt.write(dataset)
         path.write_bytes(content)
+        if with_history:
+            path.with_name("history.json").write_text(history_json(entries), encoding="utf-8")
     console.print(f"wrote {len(dataset.entities)} entities and {len(dataset.relations)} relations "
                   f"to {path} ({fmt.description}; {len(content):,} bytes)", markup=False)
     for loss in fmt.cannot_hold:
@@ -285,8 +294,7 @@ def history(
             entity_id = resolve(store.snapshot(), entity).id
         found = select(entries, entity=entity_id, editor=editor, since=since)[::-1]
     if as_json:
-        print(json.dumps([{**vars(e), "changes": [vars(c) for c in e.changes]} for e in found],
-                         indent=2, ensure_ascii=False))
+        print(history_json(found))
         return
     table = Table(title=f"{len(found)} write(s)")
     for column in ("revision", "at (UTC)", "editor", "why", "what changed"):

@@ -169,6 +169,13 @@ def select(entries: Iterable[HistoryEntry], *, entity: str | None = None, editor
             and (since is None or e.at >= since)]
 
 
+def history_json(entries: Iterable[HistoryEntry]) -> str:
+    """Entries as one JSON document: what `govmap history --json` prints and
+    `govmap export --with-history` writes beside the data."""
+    return json.dumps([{**vars(e), "changes": [vars(c) for c in e.changes]} for e in entries],
+                      indent=2, ensure_ascii=False)
+
+
 def changed_since(entries: Iterable[HistoryEntry], key: str, version: str | None
                   ) -> list[HistoryEntry]:
     """The writes to record `key` (an entity id or relation key) after the one that

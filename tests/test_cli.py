@@ -131,6 +131,9 @@ def test_history_and_diff_of_a_scripted_series_of_edits(runner: CliRunner, tmp_p
                                                                        ["description"])]
     bad = runner.invoke(app, ["diff", "--from", "yesterday", "--to", "2"])
     assert bad.exit_code == 1 and "neither a revision number nor a day" in bad.output
+    folder = tmp_path / "with-history"
+    assert runner.invoke(app, ["export", "-o", str(folder), "--with-history"]).exit_code == 0
+    assert json.loads((folder / "history.json").read_text(encoding="utf-8")) == entries[::-1]  # oldest first
 
 
 def test_editors_add_prints_the_token_once_and_keeps_its_hash(runner: CliRunner, tmp_path: Path) -> None:
