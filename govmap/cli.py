@@ -57,7 +57,8 @@ from govmap.visualisations.render import MapFilter, accountability_page, map_pag
 
 app = typer.Typer(help="govmap: who is accountable for keeping The Promise.",
                   no_args_is_help=True, add_completion=False)
-console = Console(soft_wrap=True)
+# In a pipe or a file, never cut lines at 80 columns (rich's default without a terminal).
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 10_000)
 err = Console(stderr=True, soft_wrap=True)
 
 SeedOption = Annotated[Path | None, typer.Option(

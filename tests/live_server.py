@@ -10,20 +10,17 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from govmap.api.deps import get_store
-from govmap.api.main import create_app
-from govmap.settings import Settings
 from govmap.stores import GraphStore
+from tests.conftest import make_app, service_settings
 
 
 @contextmanager
 def serve(store: GraphStore) -> Iterator[str]:
-    """Serve `store` over HTTP on 127.0.0.1; yields the base URL."""
+    """Serve `store`, read-only, over HTTP on 127.0.0.1; yields the base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    app = create_app(Settings(db=":memory:"))  # type: ignore[arg-type]
-    app.dependency_overrides[get_store] = lambda: store
+    app = make_app(store, service_settings(token=None))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

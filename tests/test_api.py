@@ -1,29 +1,15 @@
-"""The HTTP API through real URLs (FastAPI's TestClient) over a real SQLite store."""
+"""The HTTP API through real URLs (FastAPI's TestClient) over a real SQLite store holding
+the tiny dataset (conftest's `client`)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from govmap.api.deps import get_store
-from govmap.api.main import create_app
-from govmap.model import Dataset
-from govmap.settings import Settings
+from govmap.model import Fact, Relation, Source
 from govmap.stores import ChangeSet, SqliteStore
 
-
-@pytest.fixture
-def client(tmp_path: Path, tiny_dataset: Dataset) -> Iterator[TestClient]:
-    store = SqliteStore(tmp_path / "api.db")
-    store.write(ChangeSet.replacing_with(tiny_dataset))
-    app = create_app(Settings(db=tmp_path / "unused.db"))
-    app.dependency_overrides[get_store] = lambda: store
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
-    store.close()
+DOC = "000_1501bad59c68be6a.txt"
 
 
 def test_health(client: TestClient) -> None:
@@ -162,8 +148,47 @@ def test_every_route_has_a_summary_and_an_example(client: TestClient) -> None:
     assert missing == []
 
 
-def test_facts_are_listed_with_their_evidence(client: TestClient) -> None:
+def _with_facts(store: SqliteStore, facts: dict[str, list[Fact]]) -> None:
+    """Give entities of the store the counts `facts` maps their ids to."""
+    changed = []
+    for entity_id, stated in facts.items():
+        entity = store.get_entity(entity_id)
+        assert entity is not None
+        changed.append(entity.model_copy(update={"facts": stated}))
+    store.write(ChangeSet(upsert_entities=changed))
+
+
+def test_facts_are_listed_with_their_evidence(client: TestClient, tiny_store: SqliteStore) -> None:
     assert client.get("/facts").json() == []  # the tiny fixture states no counts
+    directorates = Fact(measure="directorates with an interest in The Promise", value=26, total=43,
+                        sources=[Source(document=DOC, excerpt="26 of 43 directorates")])
+    grants = Fact(measure="grants awarded", value=12, sources=[Source(document=DOC, excerpt="12 grants")])
+    _with_facts(tiny_store, {"the-promise-scotland": [grants], "scottish-government": [directorates]})
+    listed = client.get("/facts").json()
+    assert [(f["entity"]["id"], f["fact"]["measure"], f["fact"]["value"]) for f in listed] == [
+        ("scottish-government", "directorates with an interest in The Promise", 26),  # by name
+        ("the-promise-scotland", "grants awarded", 12)]
+    assert listed[0]["fact"]["total"] == 43
+    assert listed[0]["fact"]["sources"][0]["excerpt"] == "26 of 43 directorates"
+    found = client.get("/facts", params={"q": "Directorates"}).json()
+    assert [f["entity"]["id"] for f in found] == ["scottish-government"]
+
+
+def test_two_bodies_watching_one_body_apart_are_parallel_oversight(client: TestClient,
+                                                                   tiny_store: SqliteStore) -> None:
+    """Each on its own evidence, neither answering to the other: one finding, naming both."""
+    watchers = [Relation(source=body, type="MONITORS", target="the-promise-scotland",
+                         sources=[Source(document=DOC, excerpt=excerpt)])
+                for body, excerpt in (("promise-programme-board", "The oversight of progress"),
+                                      ("scottish-parliament", "reports directly"))]
+    tiny_store.write(ChangeSet(upsert_relations=watchers))
+    found = client.get("/analysis/duplication").json()
+    assert found["total"] == 1
+    [finding] = found["items"]
+    assert (finding["id"], finding["object"]["id"]) == (
+        "parallel_oversight:monitors:the-promise-scotland", "the-promise-scotland")
+    assert {e["id"] for e in finding["entities"]} == {"promise-programme-board", "scottish-parliament"}
+    assert client.get("/analysis/duplication", params={"kind": "concentration"}).json()["total"] == 0
 
 
 def test_focus_outside_the_day_is_404(client: TestClient) -> None:

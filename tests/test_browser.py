@@ -165,15 +165,24 @@ def test_hostile_names_render_as_text(watched: Watched, base_url: str) -> None:
     watched.clean()
 
 
-@pytest.mark.parametrize("path", [
-    "/render/map.html",
-    "/render/map.html?focus=xss-test-body&depth=2",
-    "/render/accountability.html?for=Advocacy",
-    "/render/duplication.html",
+@pytest.mark.parametrize(("path", "drawn", "not_drawn"), [
+    ("/render/map.html", {"xss-test-body", "scottish-parliament", "action-advocacy"}, set()),
+    ("/render/map.html?focus=xss-test-body&depth=2", {"xss-test-body", "first-minister",
+                                                      "scottish-government"}, {"action-advocacy"}),
+    ("/render/accountability.html?for=Advocacy", {"action-advocacy", "joint-inspection-programme",
+                                                  "scottish-parliament"}, {"xss-test-body"}),
+    ("/render/duplication.html", {"the-promise", "promise-oversight-board",
+                                  "cabinet-sub-committee-on-the-promise"}, {"xss-test-body"}),
 ])
-def test_renders_are_self_contained_and_safe(watched: Watched, base_url: str, path: str) -> None:
+def test_renders_are_self_contained_and_safe(watched: Watched, base_url: str, path: str,
+                                             drawn: set[str], not_drawn: set[str]) -> None:
+    """Each render draws what it is about, every node placed on the canvas, offline, with
+    the hostile name inert."""
     watched.open(base_url + path)
-    assert watched.page.evaluate("typeof vis") == "object"
+    ids = set(watched.page.evaluate("govmapNetwork.body.data.nodes.getIds()"))
+    assert drawn <= ids and not (not_drawn & ids)
+    placed = watched.page.evaluate("Object.keys(govmapNetwork.getPositions())")
+    assert set(placed) == ids
     assert watched.page.query_selector("img[src=x]") is None
     watched.clean()
 

@@ -14,8 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from govmap.api.deps import get_store
-from govmap.api.main import create_app
 from govmap.cli import app
 from govmap.evidence import dataset_sources, unfound_excerpts
 from govmap.model import Dataset, NodeKind
@@ -23,9 +21,7 @@ from govmap.queries.accountability import STANDING_ORDER, accountability_chain, 
 from govmap.queries.common import on_evidence
 from govmap.search import normalise
 from govmap.seed import default_seed_dir, read_seed
-from govmap.settings import Settings
 from govmap.snapshot import build_snapshot
-from govmap.stores import ChangeSet, SqliteStore
 
 SOURCES_DIR = Path(os.environ.get("GOVMAP_SOURCES_DIR")
                    or Path(__file__).resolve().parents[2] / "shared" / "seeds")
@@ -194,13 +190,8 @@ def test_the_promise_scotland_ends_in_2030(graph: nx.MultiDiGraph) -> None:
     assert "ends" in flags
 
 
-def test_stated_counts_are_facts_the_api_returns(tmp_path: Path, dataset: Dataset) -> None:
-    store = SqliteStore(tmp_path / "facts.db")
-    store.write(ChangeSet.replacing_with(dataset))
-    service = create_app(Settings(db=tmp_path / "unused.db"))
-    service.dependency_overrides[get_store] = lambda: store
-    with TestClient(service) as client:
-        directorates = client.get("/facts", params={"q": "directorates"}).json()
+def test_stated_counts_are_facts_the_api_returns(real_client: TestClient) -> None:
+    directorates = real_client.get("/facts", params={"q": "directorates"}).json()
     assert any(f["entity"]["id"] == "scottish-government" and f["fact"]["value"] == 26
                and f["fact"]["total"] == 43 and f["fact"]["sources"] for f in directorates)
 
@@ -236,19 +227,13 @@ def _bare_file_names(value: object, found: list[str]) -> list[str]:
     return found
 
 
-def test_documents_are_named_by_title_wherever_evidence_is_shown(tmp_path: Path,
-                                                                  dataset: Dataset) -> None:
-    store = SqliteStore(tmp_path / "titles.db")
-    store.write(ChangeSet.replacing_with(dataset))
-    service = create_app(Settings(db=tmp_path / "unused.db"))
-    service.dependency_overrides[get_store] = lambda: store
-    with TestClient(service) as client:
-        answers = [client.get("/accountability", params={"for": "Advocacy"}).json(),
-                   client.get("/entities/the-promise-scotland").json(),
-                   client.get("/analysis/gaps", params={"limit": 500}).json(),
-                   client.get("/analysis/duplication").json(),
-                   client.get("/reports/streamlining", params={"format": "json"}).json()]
-        html = client.get("/reports/streamlining").text
+def test_documents_are_named_by_title_wherever_evidence_is_shown(real_client: TestClient) -> None:
+    answers = [real_client.get("/accountability", params={"for": "Advocacy"}).json(),
+               real_client.get("/entities/the-promise-scotland").json(),
+               real_client.get("/analysis/gaps", params={"limit": 500}).json(),
+               real_client.get("/analysis/duplication").json(),
+               real_client.get("/reports/streamlining", params={"format": "json"}).json()]
+    html = real_client.get("/reports/streamlining").text
     assert _bare_file_names(answers, []) == []
     title = "Change Programme ONE: the published report (The Promise Scotland, 2021)"
     at = [m.start() for m in re.finditer(re.escape("002_9f6e7a63684db722.txt"), html)]

@@ -4,22 +4,15 @@ based on; one transaction each, recorded in the history, refused whole on error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
-from govmap.api.deps import get_store
-from govmap.api.main import create_app
 from govmap.editors import Role, add_editor, token_hash
-from govmap.model import Dataset
-from govmap.settings import Settings, get_settings
-from govmap.stores import ChangeSet, SqliteStore, export_dataset
+from govmap.stores import SqliteStore, export_dataset
+from tests.conftest import AUTH, TOKEN, make_client
 
-TOKEN = "s3cret-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CREATE = {**AUTH, "If-None-Match": "*"}
 WHY = {"comment": "a test edit"}
 BOARD = {"id": "new-board", "kind": "body", "type": "board", "name": "New Board"}
@@ -29,28 +22,6 @@ def based_on(tag: str) -> dict[str, str]:
     return {**AUTH, "If-Match": f'"{tag}"'}
 
 
-@pytest.fixture
-def store(tmp_path: Path, tiny_dataset: Dataset) -> SqliteStore:
-    opened = SqliteStore(tmp_path / "edits.db")
-    opened.write(ChangeSet.replacing_with(tiny_dataset))
-    return opened
-
-
-def make_client(store: SqliteStore, token: str | None, editors_file: Path | None = None) -> TestClient:
-    app = create_app(Settings(db=":memory:"))  # type: ignore[arg-type]
-    app.dependency_overrides[get_store] = lambda: store
-    app.dependency_overrides[get_settings] = lambda: Settings(
-        db=":memory:", write_token=SecretStr(token) if token else None,  # type: ignore[arg-type]
-        editors_file=editors_file)
-    return TestClient(app, raise_server_exceptions=False)
-
-
-@pytest.fixture
-def client(store: SqliteStore) -> Iterator[TestClient]:
-    with make_client(store, TOKEN) as test_client:
-        yield test_client
-
-
 def test_writes_need_the_token(client: TestClient) -> None:
     assert client.put("/entities/new-board", json=BOARD, params=WHY).status_code == 401
     wrong = client.put("/entities/new-board", json=BOARD, params=WHY,
@@ -58,24 +29,24 @@ def test_writes_need_the_token(client: TestClient) -> None:
     assert wrong.status_code == 401 and "bearer token" in wrong.text
 
 
-def test_read_only_without_a_configured_token(store: SqliteStore) -> None:
-    with make_client(store, None) as read_only:
+def test_read_only_without_a_configured_token(tiny_store: SqliteStore) -> None:
+    with make_client(tiny_store, None) as read_only:
         response = read_only.put("/entities/new-board", json=BOARD, headers=CREATE, params=WHY)
     assert response.status_code == 403 and "read-only" in response.text
 
 
-def test_a_write_says_why_and_what_it_is_based_on(client: TestClient, store: SqliteStore) -> None:
+def test_a_write_says_why_and_what_it_is_based_on(client: TestClient, tiny_store: SqliteStore) -> None:
     unbased = client.put("/entities/new-board", json=BOARD, headers=AUTH, params=WHY)
     assert unbased.status_code == 428 and "If-Match" in unbased.text
     silent = client.put("/entities/new-board", json=BOARD, headers=CREATE)
     assert silent.status_code == 422 and "comment" in silent.text
     blank = client.put("/entities/new-board", json=BOARD, headers=CREATE, params={"comment": "  "})
     assert blank.status_code == 422
-    assert store.get_entity("new-board") is None
+    assert tiny_store.get_entity("new-board") is None
 
 
-def test_edit_round_trip(client: TestClient, store: SqliteStore) -> None:
-    before = store.revision()
+def test_edit_round_trip(client: TestClient, tiny_store: SqliteStore) -> None:
+    before = tiny_store.revision()
     created = client.put("/entities/new-board", json=BOARD, headers=CREATE, params=WHY)
     assert created.status_code == 200 and created.json()["revision"] == before + 1
     tag = client.get("/entities/new-board").headers["ETag"].strip('"')
@@ -93,34 +64,34 @@ def test_edit_round_trip(client: TestClient, store: SqliteStore) -> None:
 
 
 def test_a_lost_update_is_refused_with_what_changed_since(client: TestClient,
-                                                          store: SqliteStore) -> None:
+                                                          tiny_store: SqliteStore) -> None:
     """Two editors start from the same copy: the second gets 409 and writes nothing."""
     copy = client.get("/entities/the-promise-scotland").json()["etag"]
     first = client.patch("/entities/the-promise-scotland", json={"description": "First editor's"},
                          headers=based_on(copy), params={"comment": "first"})
     assert first.status_code == 200
-    revision = store.revision()
+    revision = tiny_store.revision()
     second = client.patch("/entities/the-promise-scotland", json={"description": "Second editor's"},
                           headers=based_on(copy), params={"comment": "second"})
     assert second.status_code == 409, second.text
     assert "has changed since it was read" in second.json()["detail"]
     assert [c["comment"] for c in second.json()["changed_since"]] == ["first"]
-    kept = store.get_entity("the-promise-scotland")
+    kept = tiny_store.get_entity("the-promise-scotland")
     assert kept is not None and kept.description == "First editor's"
-    assert store.revision() == revision
+    assert tiny_store.revision() == revision
     exists = client.put("/entities/the-promise-scotland", json=kept.model_dump(mode="json"),
                         headers=CREATE, params=WHY)
     assert exists.status_code == 409 and "not to exist yet" in exists.text
 
 
-def test_patch_changes_only_the_fields_given(client: TestClient, store: SqliteStore) -> None:
-    before = store.get_entity("the-promise-scotland")
+def test_patch_changes_only_the_fields_given(client: TestClient, tiny_store: SqliteStore) -> None:
+    before = tiny_store.get_entity("the-promise-scotland")
     assert before is not None and before.aliases
     tag = client.get("/entities/the-promise-scotland").json()["etag"]
     patched = client.patch("/entities/the-promise-scotland", headers=based_on(tag), params=WHY,
                            json={"valid_to": "2030-12-31", "aliases": None})
     assert patched.status_code == 200, patched.text
-    after = store.get_entity("the-promise-scotland")
+    after = tiny_store.get_entity("the-promise-scotland")
     assert after is not None and str(after.valid_to) == "2030-12-31" and after.aliases == []
     assert after.name == before.name and after.sources == before.sources
     renamed = client.patch("/entities/the-promise-scotland", json={"id": "other"},
@@ -128,11 +99,11 @@ def test_patch_changes_only_the_fields_given(client: TestClient, store: SqliteSt
     assert renamed.status_code == 422
 
 
-def test_named_editors_are_recorded_in_the_history(store: SqliteStore, tmp_path: Path) -> None:
+def test_named_editors_are_recorded_in_the_history(tiny_store: SqliteStore, tmp_path: Path) -> None:
     editors = tmp_path / "editors.yaml"
     alice, bob = add_editor(editors, "Alice", Role.REVIEWER), add_editor(editors, "Bob", Role.EDITOR)
     assert alice not in editors.read_text() and token_hash(alice) in editors.read_text()
-    with make_client(store, None, editors) as client:
+    with make_client(tiny_store, None, editors) as client:
         for token, name in ((alice, "Alice"), (bob, "Bob")):
             board = {**BOARD, "id": f"{name.lower()}-board", "name": f"{name}'s Board"}
             response = client.put(f"/entities/{board['id']}", json=board, params={
@@ -150,9 +121,9 @@ def test_named_editors_are_recorded_in_the_history(store: SqliteStore, tmp_path:
             "Authorization": f"Bearer {TOKEN}", "If-None-Match": "*"}).status_code == 401
 
 
-def test_an_entity_and_the_map_as_at_a_past_revision(client: TestClient, store: SqliteStore) -> None:
+def test_an_entity_and_the_map_as_at_a_past_revision(client: TestClient, tiny_store: SqliteStore) -> None:
     tag = client.get("/entities/the-promise-scotland").json()["etag"]
-    old_revision = store.revision()
+    old_revision = tiny_store.revision()
     client.patch("/entities/the-promise-scotland", json={"name": "The Promise Scotland (renamed)"},
                  headers=based_on(tag), params=WHY)
     now = client.get("/entities/the-promise-scotland").json()
@@ -161,17 +132,17 @@ def test_an_entity_and_the_map_as_at_a_past_revision(client: TestClient, store: 
     assert (then["entity"]["name"], then["revision"]) == ("The Promise Scotland", old_revision)
     assert client.get("/entities/the-promise-scotland",
                       params={"revision": old_revision + 5}).status_code == 404
-    changed = client.get("/diff", params={"from": old_revision, "to": store.revision()}).json()
+    changed = client.get("/diff", params={"from": old_revision, "to": tiny_store.revision()}).json()
     assert [(c["key"], c["fields"]) for c in changed["changed"]] == [("the-promise-scotland", ["name"])]
     assert client.get("/diff", params={"from": "yesterday", "to": "1"}).status_code == 422
 
 
-def test_failed_write_is_409_and_changes_nothing(client: TestClient, store: SqliteStore) -> None:
-    before, revision = export_dataset(store), store.revision()
+def test_failed_write_is_409_and_changes_nothing(client: TestClient, tiny_store: SqliteStore) -> None:
+    before, revision = export_dataset(tiny_store), tiny_store.revision()
     response = client.put("/relations", headers=CREATE, params=WHY, json={
         "source": "scottish-government", "type": "FUNDS", "target": "missing-body"})
     assert response.status_code == 409 and "missing-body" in response.text
-    assert export_dataset(store) == before and store.revision() == revision
+    assert export_dataset(tiny_store) == before and tiny_store.revision() == revision
 
 
 @pytest.mark.parametrize(("method", "url", "body", "status"), [
@@ -194,12 +165,12 @@ def test_bad_edits_are_4xx(client: TestClient, method: str, url: str, body: obje
         {"measure": "m", "value": "Infinity", "sources": [{"document": "d", "excerpt": "e"}]}]},
     {"id": "zz-board", "kind": "fundamental", "name": "ZZ", "aliases": ["\ud800"]},
 ])
-def test_records_that_could_not_be_read_back_are_refused(client: TestClient, store: SqliteStore,
+def test_records_that_could_not_be_read_back_are_refused(client: TestClient, tiny_store: SqliteStore,
                                                          body: dict) -> None:
     response = client.put("/entities/zz-board", content=json.dumps(body),  # ASCII-escaped
                           headers={**CREATE, "Content-Type": "application/json"}, params=WHY)
     assert response.status_code == 422, response.text
-    assert store.get_entity("zz-board") is None
+    assert tiny_store.get_entity("zz-board") is None
     assert client.get("/entities").status_code == 200  # the store still reads
 
 
@@ -212,7 +183,7 @@ def test_unencodable_input_gets_a_422_not_a_500(client: TestClient) -> None:
     assert nan.status_code == 422
 
 
-def test_names_that_look_like_formulas_render(client: TestClient, store: SqliteStore) -> None:
+def test_names_that_look_like_formulas_render(client: TestClient, tiny_store: SqliteStore) -> None:
     tricky = {"id": "dollar-board", "kind": "body", "type": "board", "name": "Board $\\Capacity$"}
     assert client.put("/entities/dollar-board", json=tricky, headers=CREATE,
                       params=WHY).status_code == 200

@@ -5,7 +5,6 @@ CLI and the API."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from govmap.model import Dataset, Entity, Relation
 from govmap.seed import default_seed_dir, read_seed
 from govmap.settings import get_settings
 from govmap.stores import ChangeSet, GraphStore, SqliteStore, export_dataset
-from tests.test_edits import AUTH, make_client
+from tests.conftest import AUTH
 
 READABLE = sorted(name for name, f in FORMATS.items() if f.read is not None)
 DOC = "000_1501bad59c68be6a.txt"
@@ -122,14 +121,6 @@ def test_a_lossy_format_never_erases_what_it_cannot_hold(
 
 
 # --- the shells ---------------------------------------------------------------------
-
-@pytest.fixture
-def client(tmp_path: Path, tiny_dataset: Dataset) -> Iterator[TestClient]:
-    store = SqliteStore(tmp_path / "api.db")
-    store.write(ChangeSet.replacing_with(tiny_dataset))
-    with make_client(store, "s3cret-token") as test_client:
-        yield test_client
-
 
 def test_api_export_lists_and_downloads_every_format(client: TestClient) -> None:
     formats = client.get("/export/formats").json()

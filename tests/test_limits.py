@@ -4,44 +4,36 @@ read as browsers and clients send it, strict dates, names accepted wherever an i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
-from govmap.api.deps import get_store
-from govmap.api.main import create_app
-from govmap.model import Dataset
-from govmap.settings import Settings, get_settings
-from govmap.stores import ChangeSet, SqliteStore
+from govmap.settings import Settings
+from govmap.stores import SqliteStore
+from tests.conftest import AUTH, TOKEN, make_client
 
 LIMIT = 20_000
 
 
 @pytest.fixture
-def client(tmp_path: Path, tiny_dataset: Dataset) -> Iterator[TestClient]:
-    store = SqliteStore(tmp_path / "limits.db")
-    store.write(ChangeSet.replacing_with(tiny_dataset))
-    settings = Settings(db=":memory:", write_token=SecretStr("tok"),  # type: ignore[arg-type]
-                        max_body_bytes=LIMIT)
-    app = create_app(settings)
-    app.dependency_overrides[get_store] = lambda: store
-    app.dependency_overrides[get_settings] = lambda: settings
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+def limited_client(tiny_store: SqliteStore) -> Iterator[TestClient]:
+    """The service over the tiny dataset, refusing request bodies over LIMIT bytes."""
+    with make_client(tiny_store, max_body_bytes=LIMIT) as test_client:
         yield test_client
 
 
-def test_a_body_over_the_limit_is_refused_before_it_is_read(client: TestClient) -> None:
+def test_a_body_over_the_limit_is_refused_before_it_is_read(limited_client: TestClient) -> None:
     big = b"x" * (LIMIT + 1)
-    declared = client.put("/entities/a", content=big, headers={"Content-Type": "application/json"})
+    declared = limited_client.put("/entities/a", content=big,
+                                  headers={"Content-Type": "application/json"})
     assert declared.status_code == 413 and "larger than the limit" in declared.json()["detail"]
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
         for _ in range(5):
             yield b"y" * (LIMIT // 2)
 
-    streamed = client.post("/scenarios", content=chunks(), headers={"Content-Type": "application/json"})
+    streamed = limited_client.post("/scenarios", content=chunks(),
+                                   headers={"Content-Type": "application/json"})
     assert streamed.status_code == 413
 
 
@@ -58,9 +50,9 @@ def test_the_bearer_scheme_is_read_in_any_case(client: TestClient) -> None:
              "scope": "scottish_public_sector"}
     why = {"comment": "a test edit"}
     assert client.put("/entities/new-board", json=board, params=why, headers={
-        "Authorization": "bearer tok", "If-None-Match": "*"}).status_code == 200
+        "Authorization": f"bearer {TOKEN}", "If-None-Match": "*"}).status_code == 200
     assert client.put("/entities/new-board", json=board, params=why, headers={
-        "Authorization": "Basic tok", "If-None-Match": "*"}).status_code == 401
+        "Authorization": f"Basic {TOKEN}", "If-None-Match": "*"}).status_code == 401
 
 
 def test_an_empty_token_setting_means_read_only() -> None:
@@ -101,6 +93,6 @@ def test_a_long_string_is_refused_not_stored(client: TestClient) -> None:
     board = {"id": "long-board", "kind": "body", "type": "board", "name": "Long Board",
              "scope": "scottish_public_sector", "description": "x" * 6000}
     refused = client.put("/entities/long-board", json=board, params={"comment": "a test edit"},
-                         headers={"Authorization": "Bearer tok", "If-None-Match": "*"})
+                         headers={**AUTH, "If-None-Match": "*"})
     assert refused.status_code == 422 and "5000" in refused.text
     assert client.get("/entities/long-board").status_code == 404

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -16,16 +15,13 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from govmap.analysis.recommendations import RULES, Recommendation, Row, guard_problems, recommendations
-from govmap.analysis.whatif import Scenario, what_if
-from govmap.api.deps import get_store
-from govmap.api.main import create_app
+from govmap.analysis.whatif import Scenario, apply_scenario, what_if
 from govmap.errors import InvalidRequestError
+from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import EntityRef
 from govmap.reports import build_report, render_report
 from govmap.seed import default_seed_dir, read_seed
-from govmap.settings import Settings
 from govmap.snapshot import build_snapshot
-from govmap.stores import ChangeSet, SqliteStore
 from tests.test_queries import graph as small_graph
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -37,16 +33,6 @@ ABOLISH_TPS = Scenario(name="Abolish The Promise Scotland",
 def real() -> nx.MultiDiGraph:
     dataset = read_seed(default_seed_dir())
     return build_snapshot(dataset.entities, dataset.relations)
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    store = SqliteStore(tmp_path_factory.mktemp("reports") / "r.db")
-    store.write(ChangeSet.replacing_with(read_seed(default_seed_dir())))
-    app = create_app(Settings(db=":memory:"))  # type: ignore[arg-type]
-    app.dependency_overrides[get_store] = lambda: store
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def test_each_rule_fires_on_a_purpose_built_graph() -> None:
@@ -130,6 +116,63 @@ def test_reparent_heals_a_broken_chain() -> None:
     assert "body_no_accountability:lead" in diff.gaps_closed
 
 
+def test_cutting_the_government_s_line_to_parliament_leaves_its_actions_on_soft_oversight(
+        real: nx.MultiDiGraph) -> None:
+    """Without the Scottish Government's formal line to the Parliament, every action it
+    leads that reached the top formally reaches it only through the Oversight Board."""
+    diff = what_if(real, Scenario(name="cut", operations=[
+        {"op": "remove_relation", "source": "scottish-government", "type": "ACCOUNTABLE_TO",
+         "target": "scottish-parliament"}]))
+    led_formally = {action for _, action, rel in real.out_edges("scottish-government", keys=True)
+                    if rel == "LEADS" and accountability_chain(real, action).standing == "formal"}
+    assert {"action-governance-structures", "action-legislation"} <= led_formally
+    now_soft = {c.subject.id for c in diff.chains if c.flags_added == ["soft_oversight_only"]}
+    assert led_formally <= now_soft
+    assert all(c.change == "flags_changed" and not c.flags_removed for c in diff.chains)
+    assert "action_soft_oversight_only:action-governance-structures" in diff.gaps_opened
+    assert all(g.startswith("action_soft_oversight_only:") for g in diff.gaps_opened)
+    assert diff.gaps_closed == [] and diff.orphaned == []  # a line is no responsibility
+    assert diff.metrics_changed["relations"] == (real.number_of_edges(), real.number_of_edges() - 1)
+
+
+def test_removing_a_relation_that_is_not_there_is_refused(real: nx.MultiDiGraph) -> None:
+    with pytest.raises(InvalidRequestError, match="no relation scottish-parliament REPORTS_TO cosla"):
+        what_if(real, Scenario(name="x", operations=[
+            {"op": "remove_relation", "source": "scottish-parliament", "type": "REPORTS_TO",
+             "target": "cosla"}]))
+
+
+def test_adding_a_line_above_the_joint_inspection_programme_mends_the_chains_it_broke(
+        real: nx.MultiDiGraph) -> None:
+    """The Joint Inspection Programme answers to no one in the map, so chains through it
+    stop there; a line to the Government mends them, and is marked a scenario's guess."""
+    add = Scenario(name="JIP answers to SG", operations=[
+        {"op": "add_relation", "source": "joint-inspection-programme", "type": "REPORTS_TO",
+         "target": "scottish-government"}])
+    diff = what_if(real, add)
+    mended = {c.subject.id for c in diff.chains if "broken_chain" in c.flags_removed}
+    assert "action-advocacy" in mended
+    assert all("broken_chain" not in c.flags_added for c in diff.chains)
+    assert "no_sources:joint-inspection-programme|REPORTS_TO|scottish-government" in diff.gaps_opened
+    assert diff.metrics_changed["relations"] == (real.number_of_edges(), real.number_of_edges() + 1)
+    changed, _ = apply_scenario(real, add)
+    added = changed.edges["joint-inspection-programme", "scottish-government", "REPORTS_TO"]["relation"]
+    assert (added.confidence, added.note) == ("inferred", "what-if scenario: JIP answers to SG")
+
+
+def test_abolishing_with_a_successor_leaves_nothing_without_an_owner(real: nx.MultiDiGraph) -> None:
+    hand_on = Scenario(name="SG takes over", operations=[
+        {"op": "abolish", "body": "the-promise-scotland", "reassign_to": "scottish-government"}])
+    diff = what_if(real, hand_on)
+    assert what_if(real, ABOLISH_TPS).orphaned and diff.orphaned == []
+    assert "ends_without_successor:the-promise-scotland" in diff.gaps_closed
+    assert not any(c.change in ("breaks", "loses_all_leads") for c in diff.chains)
+    changed, dropped = apply_scenario(real, hand_on)
+    led_by_tps = {t for _, t, rel in real.out_edges("the-promise-scotland", keys=True) if rel == "LEADS"}
+    led_by_sg = {t for _, t, rel in changed.out_edges("scottish-government", keys=True) if rel == "LEADS"}
+    assert dropped == [] and led_by_tps and led_by_tps <= led_by_sg
+
+
 def test_unknown_ids_are_refused(real: nx.MultiDiGraph) -> None:
     with pytest.raises(InvalidRequestError, match=r"operations\[0\].body: no entity with id 'nobody'"):
         what_if(real, Scenario(name="x", operations=[{"op": "abolish", "body": "nobody"}]))
@@ -159,21 +202,21 @@ def test_pdf_reads_as_a_report_and_renders(real: nx.MultiDiGraph, tmp_path: Path
     rendered = sorted(ARTIFACTS.glob("report-page-*.png"))
     assert len(rendered) >= 4 and all(p.stat().st_size > 5_000 for p in rendered[:4])
 
-def test_csv_and_json_match_the_api(client: TestClient, real: nx.MultiDiGraph) -> None:
+def test_csv_and_json_match_the_api(real_client: TestClient, real: nx.MultiDiGraph) -> None:
     expected = [r.id for r in recommendations(real)]
-    as_csv = client.get("/reports/streamlining", params={"format": "csv"})
+    as_csv = real_client.get("/reports/streamlining", params={"format": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert 'filename="govmap-streamlining.csv"' in as_csv.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert [row["id"] for row in rows] == expected
     assert all(row["first_evidence"] for row in rows)
-    as_json = client.get("/reports/streamlining", params={"format": "json"}).json()
+    as_json = real_client.get("/reports/streamlining", params={"format": "json"}).json()
     assert [r["id"] for r in as_json["recommendations"]] == expected
     # the same numbers in every format: CSV, JSON, Markdown (and the HTML/PDF, 7.N)
     numbers = [int(row["number"]) for row in rows]
     assert numbers == [r["number"] for r in as_json["recommendations"]] == list(
         range(1, len(expected) + 1))
-    markdown = client.get("/reports/streamlining", params={"format": "md"}).text
+    markdown = real_client.get("/reports/streamlining", params={"format": "md"}).text
     first = as_json["recommendations"][0]
     assert f"### 7.1 {first['title']}" in markdown
     assert all(row["addressees"] and row["timescale"] and row["confidence"] for row in rows)
@@ -185,18 +228,18 @@ def test_csv_and_json_match_the_api(client: TestClient, real: nx.MultiDiGraph) -
     ("html", "text/html", b"<h2"), ("md", "text/markdown", b"## 7. Recommendations"),
     ("pdf", "application/pdf", b"%PDF"),
 ])
-def test_formats_have_the_right_content_types(client: TestClient, fmt: str, media: str,
+def test_formats_have_the_right_content_types(real_client: TestClient, fmt: str, media: str,
                                               marker: bytes) -> None:
-    response = client.get("/reports/streamlining", params={"format": fmt})
+    response = real_client.get("/reports/streamlining", params={"format": fmt})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
     assert marker in response.content
 
 
-def test_scenario_endpoints(client: TestClient) -> None:
+def test_scenario_endpoints(real_client: TestClient) -> None:
     body = ABOLISH_TPS.model_dump(mode="json")
-    diff = client.post("/scenarios", json=body).json()
+    diff = real_client.post("/scenarios", json=body).json()
     assert diff["orphaned"] and "responsibilities left with no owner" in diff["summary"]
-    report = client.post("/reports/streamlining", params={"format": "md"}, json=body)
+    report = real_client.post("/reports/streamlining", params={"format": "md"}, json=body)
     assert report.status_code == 200 and "## Scenario" in report.text
     assert 'filename="govmap-streamlining-scenario.md"' in report.headers["content-disposition"]
 
@@ -209,14 +252,14 @@ def test_scenario_endpoints(client: TestClient) -> None:
     ({"name": "x", "operations": [{"op": "add_relation", "source": "cosla", "type": "OWNS",
                                     "target": "scottish-government"}]}, "relationship type"),
 ])
-def test_bad_scenarios_are_4xx(client: TestClient, body: dict[str, object], fragment: str) -> None:
-    response = client.post("/scenarios", json=body)
+def test_bad_scenarios_are_4xx(real_client: TestClient, body: dict[str, object], fragment: str) -> None:
+    response = real_client.post("/scenarios", json=body)
     assert response.status_code == 422, response.text
     assert fragment in response.text
 
 
-def test_bad_report_format_is_422(client: TestClient) -> None:
-    response = client.get("/reports/streamlining", params={"format": "docx"})
+def test_bad_report_format_is_422(real_client: TestClient) -> None:
+    response = real_client.get("/reports/streamlining", params={"format": "docx"})
     assert response.status_code == 422 and "pdf" in response.text
 
 
@@ -225,8 +268,8 @@ def test_bad_report_format_is_422(client: TestClient) -> None:
     {"op": "merge", "source": "cosla", "into": "cosla"},
     {"op": "abolish", "body": "cosla", "reassign_to": "cosla"},
 ])
-def test_self_referencing_operations_are_refused(client: TestClient, operation: dict) -> None:
-    response = client.post("/scenarios", json={"name": "x", "operations": [operation]})
+def test_self_referencing_operations_are_refused(real_client: TestClient, operation: dict) -> None:
+    response = real_client.post("/scenarios", json={"name": "x", "operations": [operation]})
     assert response.status_code == 422 and "itself" in response.text
 
 
