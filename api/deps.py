@@ -45,6 +45,12 @@ def day_query(description: str) -> Any:
                      Query(description=description + " (YYYY-MM-DD).", examples=["2031-01-01"])]
 
 
+def one_of(values: list[str], description: str) -> Any:
+    """A query parameter from a closed vocabulary: the schema lists the values (so a client,
+    or a test generator, sees them) and the route checks them, with a hint for a near miss."""
+    return Query(description=description, json_schema_extra={"enum": values})
+
+
 AsAt = day_query("See only what is valid on this day")
 EvidenceParam = Annotated[EvidenceMode, Query(
     description="all: the documents and the cited reference layer (statutes and official "

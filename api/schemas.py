@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -30,11 +30,40 @@ class ChangeOut(BaseModel):
     comment: str
 
 
+class RequestProblemOut(BaseModel):
+    """One part of a request that does not fit its declared shape (a 422 from validation)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
 class ErrorOut(BaseModel):
-    detail: str
+    """Every error answer: a message, or (a request that does not fit the schema) its problems."""
+
+    detail: str | list[RequestProblemOut]
     candidates: list[str] = []
     problems: list[ProblemOut] = []
     changed_since: list[ChangeOut] = []  # a stale write (409): what changed since the copy was read
+
+
+ERROR_MEANINGS: dict[int, str] = {
+    400: "The request body cannot be read (not UTF-8 JSON)",
+    401: "No valid editor's bearer token",
+    403: "The service is read-only: no editors are configured",
+    404: "Not found: an unknown id, name or revision (with candidates for a name)",
+    409: "The store refused the write: the record changed since the copy named (changed_since), "
+         "or a relation names a missing entity",
+    413: "The request body is larger than the limit",
+    422: "The request does not fit the schema, or names an unknown value",
+    428: "A write must name its base version: If-Match or If-None-Match: *",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route can give, all in the one shape `ErrorOut`, for its
+    OpenAPI `responses`: a client (and schemathesis) then knows every status to expect."""
+    return {code: {"model": ErrorOut, "description": ERROR_MEANINGS[code]} for code in codes}
 
 
 class HealthOut(BaseModel):

@@ -315,3 +315,10 @@ def test_who_should_act_reads_in_one_breath(real: nx.MultiDiGraph) -> None:
         assert said.count(",") <= 3, said  # never a list of a dozen bodies
         if len(rec.addressees) > 3:
             assert " others" in said and str(len(rec.rows)) in said or "each body" in said
+
+
+def test_every_derived_gap_kind_has_a_recommendation_category() -> None:
+    """A derived gap with no category was a 500 on an edited map (found by fuzzing)."""
+    from govmap.analysis.gaps import DERIVED_KINDS
+    from govmap.analysis.recommendations import DERIVED_BY_CATEGORY
+    assert set(DERIVED_KINDS) - {"no_sources"} <= DERIVED_BY_CATEGORY.keys()

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from govmap.analysis.duplication import DUPLICATION_KINDS, DuplicationFinding, duplication
 from govmap.analysis.gaps import GAP_KINDS, Basis, Gap, Severity, gaps
 from govmap.analysis.metrics import Metrics, structure_metrics
-from govmap.api.deps import AsAt, GraphDep, Limit, Offset, day_query
-from govmap.api.schemas import ErrorOut, Page
+from govmap.api.deps import AsAt, GraphDep, Limit, Offset, day_query, one_of
+from govmap.api.schemas import Page, errors
 from govmap.errors import InvalidRequestError
 from govmap.model import not_one_of
 from govmap.queries.accountability import (
@@ -24,14 +24,14 @@ from govmap.queries.accountability import (
 )
 from govmap.queries.common import EntityRef, resolve
 
-router = APIRouter(tags=["analysis"])
+# every answer reads the graph (GraphDep): an unknown revision is 404, bad input 422
+router = APIRouter(tags=["analysis"], responses=errors(404, 422))
 
 AboutEntity = Annotated[str | None, Query(
     max_length=200, description="Only those about this entity: id, name or alias")]
 
 
-@router.get("/accountability", response_model=AccountabilityChain,
-            responses={404: {"model": ErrorOut}}, summary="Who is accountable for X")
+@router.get("/accountability", response_model=AccountabilityChain, summary="Who is accountable for X")
 def accountability(
     graph: GraphDep,
     subject: Annotated[str, Query(alias="for", min_length=1, max_length=200,
@@ -64,7 +64,7 @@ class DuplicationPage(Page):
             summary="Duplication by function")
 def duplication_findings(
     graph: GraphDep,
-    kind: Annotated[str | None, Query(description=f"One of {', '.join(DUPLICATION_KINDS)}")] = None,
+    kind: Annotated[str | None, one_of(list(DUPLICATION_KINDS), "Duplication kind")] = None,
     entity: AboutEntity = None,
     as_at: AsAt = None, limit: Limit = 50, offset: Offset = 0,
 ) -> DuplicationPage:
@@ -92,7 +92,7 @@ class GapPage(Page):
 def gap_list(
     graph: GraphDep,
     severity: Annotated[Severity | None, Query(description="high, medium or low")] = None,
-    kind: Annotated[str | None, Query(description=f"Gap kind: {', '.join(GAP_KINDS)}")] = None,
+    kind: Annotated[str | None, one_of(list(GAP_KINDS), "Gap kind")] = None,
     basis: Annotated[Basis | None, Query(
         description="stated (the documents' own assessments) or derived (a rule's)")] = None,
     entity: AboutEntity = None,

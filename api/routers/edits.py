@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Path, Response
 from pydantic import BaseModel
 
 from govmap.api.deps import AuthorshipDep, BasedOn, StoreDep
-from govmap.api.schemas import ErrorOut
+from govmap.api.schemas import errors
 from govmap.errors import InvalidRequestError, NotFoundError, StaleWriteError
 from govmap.history import changed_since, etag
 from govmap.model import Entity, Relation, relation_key
 from govmap.stores import ChangeSet, GraphStore
 
-router = APIRouter(tags=["edits"], responses={
-    401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 409: {"model": ErrorOut},
-    428: {"model": ErrorOut}})
+router = APIRouter(tags=["edits"], responses=errors(401, 403, 409, 422, 428))
+WITH_BODY = errors(400, 413)  # a JSON body that cannot be read, or is too large
 
 
 class WriteResult(BaseModel):
@@ -33,6 +32,15 @@ class WriteResult(BaseModel):
     etag: str | None = None  # the version of the record written (None after a delete)
 
 
+# The examples make one story (create new-board, change it, delete it; add a line, remove
+# it), so the documentation's requests, and schemathesis's example phase, succeed in turn.
+EditedId = Annotated[str, Path(description="The entity's id", examples=["new-board"])]
+NewEntity = Annotated[Entity, Body(examples=[{
+    "id": "new-board", "kind": "body", "type": "board", "scope": "scottish_public_sector",
+    "name": "New Board", "description": "A board set up in 2025."}])]
+NewRelation = Annotated[Relation, Body(examples=[{
+    "source": "promise-programme-board", "type": "REPORTS_TO", "target": "scottish-government",
+    "strength": "formal"}])]
 MergePatch = Annotated[dict[str, Any], Body(
     description="A JSON merge patch (RFC 7396): the fields to change; null removes a field",
     examples=[{"description": "Renamed in 2025."}])]
@@ -59,8 +67,9 @@ def _existing(store: GraphStore, entity_id: str) -> Entity:
     return entity
 
 
-@router.put("/entities/{entity_id}", response_model=WriteResult, summary="Create or replace an entity")
-def put_entity(entity_id: str, entity: Entity, store: StoreDep, by: AuthorshipDep,
+@router.put("/entities/{entity_id}", response_model=WriteResult, responses=WITH_BODY,
+            summary="Create or replace an entity")
+def put_entity(entity_id: EditedId, entity: NewEntity, store: StoreDep, by: AuthorshipDep,
                based_on: BasedOn, response: Response) -> WriteResult:
     """Create one entity (`If-None-Match: *`) or replace it (`If-Match: <etag>`); its id
     in the path and the body must agree.
@@ -74,8 +83,9 @@ def put_entity(entity_id: str, entity: Entity, store: StoreDep, by: AuthorshipDe
                   response, entity)
 
 
-@router.patch("/entities/{entity_id}", response_model=WriteResult, summary="Change some fields of an entity")
-def patch_entity(entity_id: str, patch: MergePatch, store: StoreDep, by: AuthorshipDep,
+@router.patch("/entities/{entity_id}", response_model=WriteResult, responses={**WITH_BODY, **errors(404)},
+              summary="Change some fields of an entity")
+def patch_entity(entity_id: EditedId, patch: MergePatch, store: StoreDep, by: AuthorshipDep,
                  based_on: BasedOn, response: Response) -> WriteResult:
     """Change the fields given and keep the rest (`If-Match: <etag>` required).
 
@@ -95,8 +105,9 @@ def patch_entity(entity_id: str, patch: MergePatch, store: StoreDep, by: Authors
                   response, entity)
 
 
-@router.delete("/entities/{entity_id}", response_model=WriteResult, summary="Delete an entity")
-def delete_entity(entity_id: str, store: StoreDep, by: AuthorshipDep, based_on: BasedOn,
+@router.delete("/entities/{entity_id}", response_model=WriteResult, responses=errors(404),
+               summary="Delete an entity")
+def delete_entity(entity_id: EditedId, store: StoreDep, by: AuthorshipDep, based_on: BasedOn,
                   response: Response) -> WriteResult:
     """Delete one entity and every relation to or from it (`If-Match: <etag>`).
 
@@ -107,8 +118,9 @@ def delete_entity(entity_id: str, store: StoreDep, by: AuthorshipDep, based_on: 
                                    expect={entity_id: based_on}), response, None)
 
 
-@router.put("/relations", response_model=WriteResult, summary="Create or replace a relation")
-def put_relation(relation: Relation, store: StoreDep, by: AuthorshipDep, based_on: BasedOn,
+@router.put("/relations", response_model=WriteResult, responses=WITH_BODY,
+            summary="Create or replace a relation")
+def put_relation(relation: NewRelation, store: StoreDep, by: AuthorshipDep, based_on: BasedOn,
                  response: Response) -> WriteResult:
     """Create (`If-None-Match: *`) or replace (`If-Match: <etag>`) one relation,
     identified by (source, type, target).
@@ -120,9 +132,11 @@ def put_relation(relation: Relation, store: StoreDep, by: AuthorshipDep, based_o
 
 
 @router.delete("/relations/{source}/{type}/{target}", response_model=WriteResult,
-               summary="Delete a relation")
-def delete_relation(source: str, type: str, target: str, store: StoreDep, by: AuthorshipDep,
-                    based_on: BasedOn, response: Response) -> WriteResult:
+               responses=errors(404), summary="Delete a relation")
+def delete_relation(source: Annotated[str, Path(examples=["promise-programme-board"])],
+                    type: Annotated[str, Path(examples=["REPORTS_TO"])],
+                    target: Annotated[str, Path(examples=["scottish-government"])],
+                    store: StoreDep, by: AuthorshipDep, based_on: BasedOn, response: Response) -> WriteResult:
     """Delete the relation "source TYPE target" (`If-Match: <etag>`).
 
     Example: `DELETE /relations/new-board/REPORTS_TO/scottish-government?comment=…`

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from govmap.api.deps import Limit, Offset, RevisionParam, StoreDep, snapshot_at
+from govmap.api.deps import Limit, Offset, RevisionParam, StoreDep, one_of, snapshot_at
 from govmap.api.schemas import (
     EntityDetail,
     EntityPage,
     EntityRef,
     EntitySummary,
-    ErrorOut,
     HealthOut,
     NeighbourOut,
     RelationOut,
     RelationPage,
+    errors,
 )
 from govmap.errors import InvalidRequestError
 from govmap.history import etag
@@ -28,7 +28,8 @@ from govmap.search import normalise, search_entities
 
 router = APIRouter(tags=["entities"])
 
-ENTITY_TYPES = [t.value for t in BodyType] + [t.value for t in PlanType]
+# once each: "programme" is both a body type and a plan type
+ENTITY_TYPES = list(dict.fromkeys([t.value for t in BodyType] + [t.value for t in PlanType]))
 
 
 @router.get("/health", response_model=HealthOut, summary="Store kind, revision and counts")
@@ -42,13 +43,14 @@ def health(store: StoreDep) -> HealthOut:
                      relations=counts.relations, by_kind=counts.by_kind)
 
 
-@router.get("/entities", response_model=EntityPage, summary="Search entities by name or alias")
+@router.get("/entities", response_model=EntityPage, responses=errors(422),
+            summary="Search entities by name or alias")
 def list_entities(
     store: StoreDep,
     q: Annotated[str | None, Query(max_length=200, description="Name or alias, any case",
                                    examples=["CHS"])] = None,
     kind: Annotated[NodeKind | None, Query(description="Entity kind")] = None,
-    type: Annotated[str | None, Query(description="Body or plan type", examples=["board"])] = None,
+    type: Annotated[str | None, one_of(ENTITY_TYPES, "Body or plan type")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> EntityPage:
@@ -65,9 +67,9 @@ def list_entities(
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail,
-            responses={404: {"model": ErrorOut}}, summary="One entity with its relations")
-def get_entity(entity_id: str, store: StoreDep, response: Response,
-               revision: RevisionParam = None) -> EntityDetail:
+            responses=errors(404, 422), summary="One entity with its relations")
+def get_entity(entity_id: Annotated[str, Path(examples=["the-promise-scotland"])], store: StoreDep,
+               response: Response, revision: RevisionParam = None) -> EntityDetail:
     """The entity, its sources and facts, and its relations in both directions, each
     with the other end and the relation's evidence; `revision` reads it as it was then.
     The ETag header (and `etag`) names this version: send it as If-Match to change it.
@@ -92,7 +94,8 @@ class FactOut(BaseModel):
     fact: Fact
 
 
-@router.get("/facts", response_model=list[FactOut], summary="Counts the documents state")
+@router.get("/facts", response_model=list[FactOut], responses=errors(422),
+            summary="Counts the documents state")
 def list_facts(
     store: StoreDep,
     q: Annotated[str | None, Query(max_length=200, description="Words in the measure")] = None,
@@ -110,7 +113,8 @@ def list_facts(
     return sorted(found, key=lambda x: (x.entity.name, x.fact.measure))
 
 
-@router.get("/relations", response_model=RelationPage, summary="Relations, filtered")
+@router.get("/relations", response_model=RelationPage, responses=errors(404, 422),
+            summary="Relations, filtered")
 def list_relations(
     store: StoreDep,
     type: Annotated[RelType | None, Query(description="Relationship type")] = None,

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from govmap.api.deps import Limit, Offset, StoreDep
-from govmap.api.schemas import ErrorOut
+from govmap.api.schemas import errors
 from govmap.diff import Point, diff_between
 from govmap.history import select
 from govmap.queries.common import resolve
 
-router = APIRouter(tags=["history"], responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+router = APIRouter(tags=["history"], responses=errors(404, 422))
 
 
 class RecordChangeOut(BaseModel):
@@ -86,10 +86,14 @@ class DiffOut(BaseModel):
     ended: list[DifferenceOut]
 
 
+# what `Point.parse` reads: a revision number or a day
+POINT = r"^(\d{1,9}|\d{4}-\d{2}-\d{2})$"
+
+
 @router.get("/diff", response_model=DiffOut, summary="What appeared, changed and ended")
-def diff(store: StoreDep, start: Annotated[str, Query(alias="from", max_length=20,
+def diff(store: StoreDep, start: Annotated[str, Query(alias="from", pattern=POINT,
                                                       description="A revision or a day (YYYY-MM-DD)")],
-         end: Annotated[str, Query(alias="to", max_length=20,
+         end: Annotated[str, Query(alias="to", pattern=POINT,
                                    description="A revision or a day (YYYY-MM-DD)")]) -> DiffOut:
     """The landscape between two points: two revisions of the record (what editors
     changed), two days (what the map says existed then), or one of each.

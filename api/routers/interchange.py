@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from govmap.api.deps import AuthorshipDep, StoreDep
-from govmap.api.schemas import ErrorOut
+from govmap.api.schemas import errors
 from govmap.interop import FORMATS, interop_format
 from govmap.interop.importing import import_into
 from govmap.stores import export_dataset
@@ -69,7 +69,7 @@ def export_formats() -> list[FormatOut]:
 
 
 @router.get("/export", summary="The whole map in another tool's format",
-            responses={200: {"content": {"text/turtle": {}, "application/graphml+xml": {}}}})
+            responses={200: {"content": {"text/turtle": {}, "application/graphml+xml": {}}}, **errors(422)})
 def export(store: StoreDep, format: ExportFormat) -> Response:
     """The store's entities and relations, with their evidence, as a file.
 
@@ -82,7 +82,7 @@ def export(store: StoreDep, format: ExportFormat) -> Response:
 
 @router.post("/import", response_model=ImportOut,
              summary="Import a file into the map, all or nothing",
-             responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+             responses=errors(401, 403, 409, 413, 422),
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 async def import_file(request: Request, store: StoreDep, format: ImportFormat, by: AuthorshipDep,

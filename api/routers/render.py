@@ -6,11 +6,12 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from govmap.analysis.duplication import duplication
 from govmap.api.deps import AsAt, GraphDep
+from govmap.api.schemas import errors
 from govmap.errors import NotFoundError
 from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
@@ -44,7 +45,7 @@ def _own_asset(name: str) -> str:
 def map_filter(
     graph: GraphDep,
     kind: Annotated[list[NodeKind] | None, Query(description="Entity kinds to keep")] = None,
-    type: Annotated[list[str] | None, Query(description="Body types to keep")] = None,
+    type: Annotated[list[BodyType] | None, Query(description="Body types to keep")] = None,
     priority: Annotated[list[str] | None, Query(description="Priority area ids (actions)")] = None,
     rel: Annotated[list[RelType] | None, Query(description="Relationship types to keep")] = None,
     status: Annotated[list[AssessmentStatus] | None, Query(description="Action statuses")] = None,
@@ -53,7 +54,8 @@ def map_filter(
     as_at: AsAt = None,
 ) -> MapFilter:
     focus_id = resolve(graph, focus).id if focus else None
-    return MapFilter(kinds=frozenset(k.value for k in kind or ()), body_types=frozenset(type or ()),
+    return MapFilter(kinds=frozenset(k.value for k in kind or ()),
+                     body_types=frozenset(t.value for t in type or ()),
                      priority_areas=frozenset(priority or ()),
                      rel_types=frozenset(r.value for r in rel or ()),
                      statuses=frozenset(s.value for s in status or ()),
@@ -72,8 +74,8 @@ def explorer() -> HTMLResponse:
     return HTMLResponse(_own_asset("explorer.html"))
 
 
-@router.get("/static/{name}", summary="The explorer's scripts and styles")
-def asset(name: str) -> Response:
+@router.get("/static/{name}", responses=errors(404), summary="The explorer's scripts and styles")
+def asset(name: Annotated[str, Path(json_schema_extra={"enum": list(ASSETS)})]) -> Response:
     """vis-network (served from the pyvis package) and the explorer's own files.
 
     Example: `GET /static/vis-network.min.js`
@@ -85,7 +87,8 @@ def asset(name: str) -> Response:
                     headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/render/graph.json", summary="Map data for the explorer")
+# the map's routes read the graph (GraphDep): an unknown revision or focus is 404, bad input 422
+@router.get("/render/graph.json", responses=errors(404, 422), summary="Map data for the explorer")
 def graph_json(graph: GraphDep, keep: MapFilterDep) -> dict[str, Any]:
     """vis-network nodes, edges and options for a filtered map.
 
@@ -95,7 +98,8 @@ def graph_json(graph: GraphDep, keep: MapFilterDep) -> dict[str, Any]:
             "body_types": [t.value for t in BodyType]}
 
 
-@router.get("/render/map.html", response_class=HTMLResponse, summary="A standalone map")
+@router.get("/render/map.html", response_class=HTMLResponse, responses=errors(404, 422),
+            summary="A standalone map")
 def map_html(graph: GraphDep, keep: MapFilterDep) -> HTMLResponse:
     """The whole map, or filtered by kind, type, priority area, relation type, status,
     or a focus and depth; vis-network is embedded, so the file works offline.
@@ -105,7 +109,7 @@ def map_html(graph: GraphDep, keep: MapFilterDep) -> HTMLResponse:
     return HTMLResponse(map_page(graph, keep).html())
 
 
-@router.get("/render/accountability.html", response_class=HTMLResponse,
+@router.get("/render/accountability.html", response_class=HTMLResponse, responses=errors(404, 422),
             summary="An accountability chain, highlighted")
 def accountability_html(
     graph: GraphDep,
@@ -119,7 +123,7 @@ def accountability_html(
     return HTMLResponse(accountability_page(graph, accountability_chain(graph, subject)).html())
 
 
-@router.get("/render/duplication.html", response_class=HTMLResponse,
+@router.get("/render/duplication.html", response_class=HTMLResponse, responses=errors(404, 422),
             summary="Duplication by function")
 def duplication_html(graph: GraphDep) -> HTMLResponse:
     """Each duplication finding's members joined to what they share.

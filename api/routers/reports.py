@@ -11,7 +11,7 @@ from ruamel.yaml import YAML, YAMLError
 
 from govmap.analysis.whatif import Scenario, ScenarioDiff, what_if
 from govmap.api.deps import GraphDep
-from govmap.api.schemas import ErrorOut
+from govmap.api.schemas import errors
 from govmap.errors import InvalidRequestError
 from govmap.reports import FORMATS, build_report, render_report, report_format
 
@@ -52,7 +52,7 @@ def _download(content: bytes, name: str, scenario: bool) -> Response:
 
 
 @router.get("/reports/streamlining", summary="The streamlining report",
-            responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}})
+            responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}, **errors(404, 422)})
 def streamlining_report(graph: GraphDep, format: Format = "html") -> Response:
     """Recommendations by priority, each with its rule, rationale, findings and
     evidence; key messages, findings by theme, limitations and appendices.
@@ -63,7 +63,7 @@ def streamlining_report(graph: GraphDep, format: Format = "html") -> Response:
 
 
 @router.post("/reports/streamlining", summary="The report for a what-if scenario",
-             responses={422: {"model": ErrorOut}}, openapi_extra=SCENARIO_OPENAPI)
+             responses=errors(404, 413, 422), openapi_extra=SCENARIO_OPENAPI)
 def scenario_report(graph: GraphDep, scenario: ScenarioBody, format: Format = "html") -> Response:
     """The report after applying `scenario` to a copy of the graph, with the diff
     (before/after) at the top. The store is not changed.
@@ -73,7 +73,7 @@ def scenario_report(graph: GraphDep, scenario: ScenarioBody, format: Format = "h
     return _download(render_report(build_report(graph, scenario), graph, format), format, True)
 
 
-@router.post("/scenarios", response_model=ScenarioDiff, responses={422: {"model": ErrorOut}},
+@router.post("/scenarios", response_model=ScenarioDiff, responses=errors(404, 413, 422),
              summary="What if a body is abolished, merged or re-parented",
              openapi_extra=SCENARIO_OPENAPI)
 def run_scenario(graph: GraphDep, scenario: ScenarioBody) -> ScenarioDiff:

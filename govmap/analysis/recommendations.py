@@ -85,7 +85,8 @@ RULES: dict[str, Rule] = {
         "with the others contributing"),
     "establish_accountability": Rule(
         "State to whom each leading body answers", "derived gaps body_no_accountability "
-        "(bodies that lead or oversee something)", "high",
+        "(bodies that lead or oversee something) and action_leads_unanchored (actions none of "
+        "whose leads answers to anyone)", "high",
         "whoever convenes, chairs or funds each body, else the body itself",
         "state, and publish, to whom the body answers for the work it leads"),
     "strengthen_soft_oversight": Rule(
@@ -142,7 +143,10 @@ _STATED: dict[str, tuple[str, str, Priority]] = {
     "implementation_gap": ("Put into practice the policy and law the documents find unapplied",
                            "name who implements each, and by when", "medium"),
 }
-RULES.update({f"act_on_{kind}": Rule(title, f"stated findings {kind}", priority,
+# a derived gap that has the remedy of a stated finding is named in the rule it feeds
+_ALSO_DERIVED = {"no_lead": " and derived gaps action_no_lead (no LEADS line into the action)"}
+RULES.update({f"act_on_{kind}": Rule(title, f"stated findings {kind}{_ALSO_DERIVED.get(kind, '')}",
+                                     priority,
                                      "the owners of the actions concerned, or the bodies concerned",
                                      action)
               for kind, (title, action, priority) in _STATED.items()})
@@ -150,7 +154,11 @@ STATED_BY_CATEGORY = {"no_commitment": "secure_commitments",
                       "little_or_no_work": "restart_stalled_actions",
                       "role_unclear": "clarify_roles",
                       **{kind: f"act_on_{kind}" for kind in _STATED}}
+# Every derived gap kind but no_sources has a category (a missing one was a 500 on a map
+# edited so that an action has no lead): the same remedy as the stated finding or body gap.
 DERIVED_BY_CATEGORY = {"body_no_accountability": "establish_accountability",
+                       "action_no_lead": "act_on_no_lead",
+                       "action_leads_unanchored": "establish_accountability",
                        "action_soft_oversight_only": "strengthen_soft_oversight",
                        "ends_without_successor": "plan_succession",
                        "advice_no_response_route": "respond_to_advice",
