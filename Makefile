@@ -7,7 +7,7 @@ PORT ?= 8000
 export GOVMAP_DB ?= $(CURDIR)/govmap.db
 export GOVMAP_SOURCES_DIR ?= $(abspath $(CURDIR)/../shared/seeds)
 
-.PHONY: run test lint bench install install-test clean
+.PHONY: run test lint bench load install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: install-test
 ## bench: timings against a baseline measured in the same process
 bench: install-test
 	$(BIN)/python -m benchmarks
+
+## load: a load check on loopback (its own server and store): reads, queries and writes, ~75 s
+load: install
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info govmap.db govmap.db-wal govmap.db-shm

@@ -34,20 +34,57 @@ def build_snapshot(entities: Iterable[Entity], relations: Iterable[Relation]) ->
 
 
 class SnapshotCache:
-    """Holds the last snapshot and rebuilds it only when the store's revision moves.
+    """Holds the last snapshot and rebuilds it when the store's revision moves: one build
+    at a time, and no reader waits for it.
+
+    A rebuild reads and parses the whole store (30-40 ms on the real map, more with a
+    garbage collection); under one lock, every request after a write queued behind it.
+    Now, while one thread builds, other readers get the last graph built (its
+    `graph["revision"]` says which): a read that runs alongside a write may see the map
+    as it was before that write, never older than the last build. Only with no graph
+    yet does a reader wait, for the first one.
+
+    Whoever made a write reads it back: the store calls `refresh` after each write,
+    before the write returns, and that waits for a graph that holds it. So a request
+    that starts after a write was acknowledged sees it. A write by another process on
+    the same store shows in the first build that starts after it.
 
     The cached graph is shared: callers must copy it before changing it.
     """
 
     def __init__(self) -> None:
-        self._lock = Lock()
-        self._revision: int | None = None
+        self._building = Lock()  # held by the one thread that builds
+        # Replaced whole once built and never changed afterwards: read without a lock.
         self._graph: nx.MultiDiGraph | None = None
 
     def get(self, revision: int, build: Callable[[], nx.MultiDiGraph]) -> nx.MultiDiGraph:
-        with self._lock:
-            if self._graph is None or self._revision != revision:
-                self._graph = build()
-                self._graph.graph["revision"] = revision
-                self._revision = revision
-            return self._graph
+        """The graph of `revision` or, while another thread builds, the last one built."""
+        graph = self._graph
+        if graph is not None and graph.graph["revision"] == revision:
+            return graph
+        if graph is not None and not self._building.acquire(blocking=False):
+            return graph
+        if graph is None:
+            self._building.acquire()
+        try:
+            return self._build(revision, build)
+        finally:
+            self._building.release()
+
+    def refresh(self, revision: int, build: Callable[[], nx.MultiDiGraph]) -> None:
+        """Bring the cached graph up to `revision`, just written: waits for a build in
+        progress, then builds, so that the writer reads back what it wrote. With no graph
+        cached yet there is nothing to bring up to date (the first read builds one)."""
+        with self._building:
+            if self._graph is not None:
+                self._build(revision, build)
+
+    def _build(self, revision: int, build: Callable[[], nx.MultiDiGraph]) -> nx.MultiDiGraph:
+        """The graph of `revision`, built unless the thread before us did; `_building` held."""
+        graph = self._graph
+        # a newer graph than asked for (a write landed meanwhile) is kept, not relabelled
+        if graph is None or graph.graph["revision"] < revision:
+            graph = build()
+            graph.graph["revision"] = revision
+            self._graph = graph
+        return graph

@@ -101,9 +101,11 @@ class Neo4jStore:
     def write(self, change: ChangeSet) -> int:
         try:
             with self._driver.session(database=self.database) as session:
-                return session.execute_write(self._apply, change)
+                revision = session.execute_write(self._apply, change)
         except ConstraintError as exc:
             raise StoreWriteError(f"the write breaks a constraint: {exc.message}") from exc
+        self._snapshots.refresh(revision, self._read_graph)  # the writer reads back its write
+        return revision
 
     @staticmethod
     def _before(tx: ManagedTransaction, change: ChangeSet) -> tuple[dict[str, str], dict[str, str]]:

@@ -124,6 +124,11 @@ class SqliteStore:
         return self._query("SELECT value FROM meta WHERE key = 'revision'")[0][0]
 
     def write(self, change: ChangeSet) -> int:
+        revision = self._commit(change)
+        self._snapshots.refresh(revision, self._read_graph)  # the writer reads back its write
+        return revision
+
+    def _commit(self, change: ChangeSet) -> int:
         with self._transaction() as db:
             before_entities, before_relations = self._before(db, change)
             check_expected(change.expect, {**before_entities, **before_relations})
@@ -234,13 +239,17 @@ class SqliteStore:
 
     def _read_graph(self) -> nx.MultiDiGraph:
         # One read transaction, so a write from another process cannot land between
-        # reading the entities and reading the relations.
+        # reading the entities and reading the relations. The JSON is parsed after it,
+        # outside the lock: parsing is most of the build, and other requests need the lock.
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                return build_snapshot(self.entities(), self.relations())
+                entities = self._db.execute("SELECT data FROM entities ORDER BY id").fetchall()
+                relations = self._db.execute("SELECT data FROM relations ORDER BY key").fetchall()
             finally:
                 self._db.execute("COMMIT")
+        return build_snapshot((Entity.model_validate_json(row[0]) for row in entities),
+                              (Relation.model_validate_json(row[0]) for row in relations))
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,141 @@
+"""The snapshot cache under threads: a rebuild holds up no reader, one build runs at a
+time, and a writer reads back its own write, in the cache and through a real store.
+Each build here is made slow on purpose (it waits for the test to release it), and
+every wait is bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from threading import Event, Thread
+
+import networkx as nx
+import pytest
+
+from govmap.model import Entity
+from govmap.snapshot import SnapshotCache, build_snapshot
+from govmap.stores import ChangeSet, SqliteStore
+
+WAIT = 10.0  # seconds: the most any thread here waits for another
+
+
+def board(entity_id: str) -> Entity:
+    return Entity(id=entity_id, kind="body", type="board", name=entity_id.title())
+
+
+def graph_of(*ids: str) -> nx.MultiDiGraph:
+    return build_snapshot([board(i) for i in ids], [])
+
+
+class SlowBuild:
+    """A build that starts, then waits for `release`; it counts how often it ran."""
+
+    def __init__(self, *ids: str) -> None:
+        self.ids = ids
+        self.started = Event()
+        self.release = Event()
+        self.calls = 0
+
+    def __call__(self) -> nx.MultiDiGraph:
+        self.calls += 1
+        self.started.set()
+        self.release.wait(WAIT)
+        return graph_of(*self.ids)
+
+
+def never() -> nx.MultiDiGraph:
+    raise AssertionError("this read must not build")
+
+
+@contextmanager
+def in_thread(work: Callable[[], object]) -> Iterator[tuple[Thread, list[object]]]:
+    """Run `work` in a thread; its result lands in the list. Joined on the way out."""
+    result: list[object] = []
+    thread = Thread(target=lambda: result.append(work()), daemon=True)
+    thread.start()
+    try:
+        yield thread, result
+    finally:
+        thread.join(WAIT)
+
+
+def test_a_reader_is_not_held_up_while_another_thread_builds() -> None:
+    cache = SnapshotCache()
+    cache.get(1, lambda: graph_of("a"))
+    slow = SlowBuild("a", "b")
+    with in_thread(lambda: cache.get(2, slow)) as (builder, built):
+        try:
+            assert slow.started.wait(WAIT)
+            readers = [Thread(target=lambda: cache.get(2, never), daemon=True) for _ in range(3)]
+            for reader in readers:
+                reader.start()
+            for reader in readers:
+                reader.join(2.0)
+            assert not any(r.is_alive() for r in readers), "a reader waited for the build"
+            assert cache.get(2, never).graph["revision"] == 1  # the last graph built, meanwhile
+        finally:
+            slow.release.set()
+    assert not builder.is_alive() and slow.calls == 1
+    assert built[0].graph["revision"] == 2 and cache.get(2, never) is built[0]
+
+
+def test_the_first_reader_waits_for_the_first_build_and_nobody_builds_twice() -> None:
+    cache = SnapshotCache()
+    slow = SlowBuild("a")
+    with in_thread(lambda: cache.get(1, slow)) as (_, first):
+        assert slow.started.wait(WAIT)
+        with in_thread(lambda: cache.get(1, never)) as (second_reader, second):
+            second_reader.join(0.3)
+            assert second_reader.is_alive(), "with no graph yet there is nothing to read but the build"
+            slow.release.set()
+    assert slow.calls == 1 and second == first
+
+
+def test_a_writer_reads_back_its_own_write() -> None:
+    cache = SnapshotCache()
+    cache.get(1, lambda: graph_of("a"))
+    slow = SlowBuild("a", "b")  # a reader's build of revision 2, under way when 3 is written
+    with in_thread(lambda: cache.get(2, slow)):
+        assert slow.started.wait(WAIT)
+        with in_thread(lambda: cache.refresh(3, lambda: graph_of("a", "b", "c"))) as (writer, _):
+            writer.join(0.3)
+            assert writer.is_alive(), "the writer must wait for the build under way"
+            slow.release.set()
+    after_write = cache.get(3, never)
+    assert after_write.graph["revision"] == 3 and "c" in after_write
+
+
+def test_refresh_builds_nothing_before_anyone_reads() -> None:
+    cache = SnapshotCache()
+    cache.refresh(1, never)
+    assert "a" in cache.get(1, lambda: graph_of("a"))
+
+
+def test_a_store_write_is_read_back_while_another_thread_rebuilds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SqliteStore(tmp_path / "map.db")
+    store.write(ChangeSet(upsert_entities=[board("a")]))
+    store.snapshot()
+    other_process = SqliteStore(tmp_path / "map.db")
+    other_process.write(ChangeSet(upsert_entities=[board("b")]))
+    other_process.close()
+    started, release = Event(), Event()
+    read_graph = store._read_graph
+
+    def slow_read_graph() -> nx.MultiDiGraph:
+        started.set()
+        release.wait(WAIT)
+        return read_graph()
+
+    def write_then_read() -> bool:
+        store.write(ChangeSet(upsert_entities=[board("c")]))
+        return "c" in store.snapshot()
+
+    monkeypatch.setattr(store, "_read_graph", slow_read_graph)
+    with in_thread(store.snapshot):  # a reader rebuilds for the other process's write
+        assert started.wait(WAIT)
+        with in_thread(write_then_read) as (writer, seen):
+            writer.join(0.5)
+            release.set()
+    assert seen == [True], "the writer read the map without its own write"
