@@ -4,21 +4,10 @@ round trip keeps."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 
 from govmap.interop import FORMATS, export_as, read_dataset
 from govmap.model import Dataset
-
-
-def _median(work: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def sources(dataset: Dataset) -> int:
@@ -33,10 +22,11 @@ def same(a: Dataset, b: Dataset) -> bool:
             and sorted(a.relations, key=lambda r: r.key) == sorted(b.relations, key=lambda r: r.key))
 
 
-def interop_table(dataset: Dataset) -> list[str]:
+def interop_table(dataset: Dataset, timed: Callable[[Callable[[], object]], float]) -> list[str]:
+    """The table; `timed(work)` gives a median wall time in seconds."""
     as_json = dataset.model_dump_json()
-    write_json = _median(dataset.model_dump_json)
-    read_json = _median(lambda: Dataset.model_validate_json(as_json))
+    write_json = timed(dataset.model_dump_json)
+    read_json = timed(lambda: Dataset.model_validate_json(as_json))
     counts = f"{len(dataset.entities)}/{len(dataset.relations)}/{sources(dataset)}"
     lines = [f"baseline: plain JSON of the same records: {len(as_json.encode()):,} bytes, write "
              f"{write_json * 1000:.1f} ms, read {read_json * 1000:.1f} ms; before: {counts} "
@@ -45,13 +35,13 @@ def interop_table(dataset: Dataset) -> list[str]:
              f"{'x JSON':>8}  after (e/r/s)"]
     for name, fmt in FORMATS.items():
         content = export_as(dataset, name)
-        export = _median(lambda name=name: export_as(dataset, name))  # type: ignore[misc]
+        export = timed(lambda name=name: export_as(dataset, name))  # type: ignore[misc]
         if fmt.read is None:
             lines.append(f"{name:<14}{len(content):>11,}{export * 1000:>11.1f}"
                          f"{export / write_json:>8.1f}{'export only':>19}")
             continue
         back = read_dataset(content, name)
-        imported = _median(lambda name=name, content=content: read_dataset(content, name))  # type: ignore[misc]
+        imported = timed(lambda name=name, content=content: read_dataset(content, name))  # type: ignore[misc]
         kept = f"{len(back.entities)}/{len(back.relations)}/{sources(back)}"
         lines.append(f"{name:<14}{len(content):>11,}{export * 1000:>11.1f}{export / write_json:>8.1f}"
                      f"{imported * 1000:>11.1f}{imported / read_json:>8.1f}  {kept}"

@@ -126,6 +126,16 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def history_entry(change: ChangeSet, revision: int, before_entities: Mapping[str, str],
+                  before_relations: Mapping[str, str]) -> HistoryEntry:
+    """The entry a store records for `change`, applied as `revision`, given the JSON of
+    the records it touched as they were before."""
+    changes = record_changes(before_entities, before_relations,
+                             *after_write(change, before_entities, before_relations))
+    return HistoryEntry(revision, now(), change.by.editor, change.by.comment, change.by.evidence,
+                        changes)
+
+
 def check_expected(expect: Mapping[str, str | None], current: Mapping[str, str]) -> None:
     """Refuse the write unless each expected record is at the expected version.
 

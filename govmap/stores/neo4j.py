@@ -23,15 +23,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ClientError, ConstraintError
 
 from govmap.errors import StoreWriteError
-from govmap.history import (
-    HistoryEntry,
-    after_write,
-    check_expected,
-    now,
-    parse_changes,
-    record_changes,
-    wanted,
-)
+from govmap.history import HistoryEntry, check_expected, history_entry, parse_changes, wanted
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -150,10 +142,7 @@ class Neo4jStore:
             if duplicated:
                 raise StoreWriteError(f"duplicate entity ids: {', '.join(duplicated)}")
         revision = int(tx.run(cypher("revision_bump")).single(strict=True)["revision"])
-        changes = record_changes(before_entities, before_relations,
-                                 *after_write(change, before_entities, before_relations))
-        entry = HistoryEntry(revision, now(), change.by.editor, change.by.comment,
-                             change.by.evidence, changes)
+        entry = history_entry(change, revision, before_entities, before_relations)
         tx.run(cypher("history_append"), revision=entry.revision, at=entry.at, editor=entry.editor,
                comment=entry.comment, evidence=entry.evidence, changes=entry.as_json()).consume()
         return revision

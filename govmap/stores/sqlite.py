@@ -18,15 +18,7 @@ from threading import RLock
 import networkx as nx
 
 from govmap.errors import StoreWriteError
-from govmap.history import (
-    HistoryEntry,
-    after_write,
-    check_expected,
-    now,
-    parse_changes,
-    record_changes,
-    wanted,
-)
+from govmap.history import HistoryEntry, check_expected, history_entry, parse_changes, wanted
 from govmap.model import Entity, Relation
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -156,10 +148,7 @@ class SqliteStore:
             )
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
             revision = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
-            changes = record_changes(before_entities, before_relations,
-                                     *after_write(change, before_entities, before_relations))
-            entry = HistoryEntry(revision, now(), change.by.editor, change.by.comment,
-                                 change.by.evidence, changes)
+            entry = history_entry(change, revision, before_entities, before_relations)
             db.execute("INSERT INTO history (revision, at, editor, comment, evidence, changes) "
                        "VALUES (?, ?, ?, ?, ?, ?)", (entry.revision, entry.at, entry.editor,
                                                      entry.comment, entry.evidence, entry.as_json()))
