@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Annotated, Any
 
@@ -12,11 +13,14 @@ from pydantic import BeforeValidator
 
 from govmap.diff import Point, map_at
 from govmap.editors import Editor, EditorEntry, Role, identify, read_editors, token_hash
-from govmap.history import Authorship
+from govmap.errors import InvalidRequestError
+from govmap.history import ANY_VERSION, Authorship
 from govmap.queries.common import EvidenceMode, on_evidence
 from govmap.settings import Settings, get_settings
 from govmap.snapshot import build_snapshot
 from govmap.stores import GraphStore
+
+log = logging.getLogger("govmap.api")
 
 
 def get_store(request: Request) -> GraphStore:
@@ -81,8 +85,18 @@ GraphDep = Annotated[nx.MultiDiGraph, Depends(get_graph)]
 
 
 def _editor_entries(settings: Settings) -> list[EditorEntry]:
-    entries = read_editors(settings.editors_file) if settings.editors_file else []
+    """Every editor the settings name. A broken editors file refuses all writes (503)
+    rather than let anyone in; the reason goes to the server's log, not to the client."""
+    try:
+        entries = read_editors(settings.editors_file) if settings.editors_file else []
+    except InvalidRequestError as exc:
+        log.error("writes refused: %s", exc)
+        raise HTTPException(503, "writes are refused until the service's editors file is mended") from None
     if settings.write_token is not None:
+        if any(e.name == settings.write_token_name for e in entries):
+            log.error("writes refused: GOVMAP_WRITE_TOKEN_NAME %r is also in the editors file",
+                      settings.write_token_name)
+            raise HTTPException(503, "writes are refused until the service's editors are mended")
         entries.append(EditorEntry(name=settings.write_token_name, role=Role.REVIEWER,
                                    token_sha256=token_hash(settings.write_token.get_secret_value())))
     return entries
@@ -139,7 +153,10 @@ def based_on(
     the same copy would silently overwrite each other.
     """
     if if_match:
-        return if_match.strip().removeprefix("W/").strip('"')
+        tags = [t.strip().removeprefix("W/").strip('"') for t in if_match.split(",") if t.strip()]
+        if len(tags) != 1:
+            raise HTTPException(422, "If-Match: give the one ETag the change is based on (or *)")
+        return ANY_VERSION if tags[0] == "*" else tags[0]
     if if_none_match and if_none_match.strip() == ANY:
         return None
     raise HTTPException(428, "say which version the change is based on: If-Match with the ETag "

@@ -57,6 +57,7 @@ ERROR_MEANINGS: dict[int, str] = {
     413: "The request body is larger than the limit",
     422: "The request does not fit the schema, or names an unknown value",
     428: "A write must name its base version: If-Match or If-None-Match: *",
+    503: "Writes are refused until the service's editors file is mended",
 }
 
 

@@ -33,6 +33,7 @@ from govmap.model import Dataset, Entity, Relation
 if TYPE_CHECKING:
     from govmap.stores.base import ChangeSet
 
+ANY_VERSION = "*"  # If-Match: * — the record must exist, whatever its version
 NOT_NAMED = "(not named)"  # the editor of a write made outside the API (a load, a test)
 
 
@@ -82,11 +83,7 @@ class HistoryEntry:
 
 def etag(record: Entity | Relation) -> str:
     """The version name of a record: 16 hex digits of the hash of its JSON."""
-    return _etag_of(record.model_dump_json())
-
-
-def _etag_of(data: str) -> str:
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(record.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
 def wanted(change: ChangeSet) -> tuple[list[str], list[str], list[str]]:
@@ -140,11 +137,16 @@ def check_expected(expect: Mapping[str, str | None], current: Mapping[str, str])
     """Refuse the write unless each expected record is at the expected version.
 
     `expect` maps an entity id or relation key to the ETag the writer read (None: the
-    writer expects it not to exist); `current` maps keys to the stored records' JSON.
+    writer expects it not to exist; `ANY_VERSION`: any version, as long as it exists);
+    `current` maps keys to the stored records' JSON.
     """
     for key, expected in expect.items():
         stored = current.get(key)
-        actual = None if stored is None else _etag_of(stored)
+        # the version of the record as read back, whatever bytes a store or tool wrote
+        model = Relation if "|" in key else Entity
+        actual = None if stored is None else etag(model.model_validate_json(stored))
+        if expected == ANY_VERSION and actual is not None:
+            continue
         if actual != expected:
             raise StaleWriteError(key, expected, actual)
 
@@ -179,6 +181,19 @@ def select(entries: Iterable[HistoryEntry], *, entity: str | None = None, editor
             and (since is None or e.at >= since)]
 
 
+BASELINE_EDITOR = "(baseline)"
+
+
+def baseline_entry(revision: int, entities: Mapping[str, str], relations: Mapping[str, str]
+                   ) -> HistoryEntry:
+    """The entry a store records before its first recorded write when it already holds
+    data (written before it kept a history, or loaded by another tool): every record,
+    as created at `revision`, so that the history can rebuild any later revision."""
+    return HistoryEntry(revision, now(), BASELINE_EDITOR,
+                        "the store as it was when its history began", "",
+                        record_changes({}, {}, entities, relations))
+
+
 def history_json(entries: Iterable[HistoryEntry]) -> str:
     """Entries as one JSON document: what `govmap history --json` prints and
     `govmap export --with-history` writes beside the data."""
@@ -201,13 +216,19 @@ def changed_since(entries: Iterable[HistoryEntry], key: str, version: str | None
 
 
 def replay(entries: Iterable[HistoryEntry], revision: int) -> Dataset:
-    """The graph as it was just after `revision`, rebuilt from the history."""
+    """The graph as it was just after `revision`, rebuilt from the history.
+
+    The history must begin at revision 1, or with a baseline (`baseline_entry`) at or
+    before `revision`; otherwise the records written before it are unknown, and this
+    refuses rather than give a part of the map.
+    """
     entities: dict[str, dict[str, Any]] = {}
     relations: dict[str, dict[str, Any]] = {}
     entries = sorted(entries, key=lambda e: e.revision)
-    if entries and entries[0].revision > 1 and revision < entries[0].revision:
-        raise NotFoundError(f"the history starts at revision {entries[0].revision}; "
-                                f"revision {revision} is older than it")
+    if not entries or revision < entries[0].revision:
+        start = f"starts at revision {entries[0].revision}" if entries else "is empty"
+        raise NotFoundError(f"the history {start}: the map as at revision {revision} cannot be "
+                            "rebuilt from it")
     for entry in entries:
         if entry.revision > revision:
             break

@@ -188,3 +188,30 @@ def test_names_that_look_like_formulas_render(client: TestClient, tiny_store: Sq
     assert client.put("/entities/dollar-board", json=tricky, headers=CREATE,
                       params=WHY).status_code == 200
     assert client.get("/reports/streamlining", params={"format": "html"}).status_code == 200
+
+
+def test_if_match_star_means_it_exists_and_a_list_is_refused(client: TestClient) -> None:
+    assert client.patch("/entities/the-promise-scotland", json={"description": "Any version."},
+                        headers={**AUTH, "If-Match": "*"}, params=WHY).status_code == 200
+    missing = client.put("/entities/new-board", json=BOARD, headers={**AUTH, "If-Match": "*"}, params=WHY)
+    assert missing.status_code == 409
+    listed = client.patch("/entities/the-promise-scotland", json={"description": "x"}, params=WHY,
+                          headers={**AUTH, "If-Match": '"abc", "def"'})
+    assert listed.status_code == 422 and "the one ETag" in listed.text
+
+
+def test_a_broken_editors_file_refuses_every_write_and_names_no_path(tiny_store: SqliteStore,
+                                                                      tmp_path: Path) -> None:
+    broken = tmp_path / "secret-place" / "editors.yaml"
+    broken.parent.mkdir()
+    broken.write_text("editors: [{name: A, token_sha256: not-a-hash}]\n", encoding="utf-8")
+    for editors in (broken, tmp_path / "missing.yaml"):
+        with make_client(tiny_store, None, editors) as refusing:
+            response = refusing.put("/entities/new-board", json=BOARD, headers=CREATE, params=WHY)
+        assert response.status_code == 503 and "secret-place" not in response.text
+        assert "editors file" in response.json()["detail"]
+    named_twice = tmp_path / "twice.yaml"
+    add_editor(named_twice, "editor", Role.EDITOR)  # the name GOVMAP_WRITE_TOKEN's writes go under
+    with make_client(tiny_store, TOKEN, named_twice) as ambiguous:
+        assert ambiguous.put("/entities/new-board", json=BOARD, headers=CREATE,
+                             params=WHY).status_code == 503

@@ -12,10 +12,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from govmap.cli import app
-from govmap.errors import SeedValidationError
+from govmap.errors import SeedValidationError, StaleWriteError
 from govmap.history import Authorship
-from govmap.interop import FORMATS, export_as
-from govmap.interop.importing import import_into
+from govmap.interop import FORMATS, export_as, read_dataset
+from govmap.interop.importing import import_into, plan_import
+from govmap.interop.registry import read_rows
 from govmap.model import Dataset, Entity, Relation
 from govmap.seed import default_seed_dir, read_seed
 from govmap.settings import get_settings
@@ -102,7 +103,7 @@ def test_a_name_shared_by_two_stored_entities_must_be_told_by_id(
                     aliases=["Same Name"]) for n in (1, 2)]
     store.write(ChangeSet(upsert_entities=[*tiny_dataset.entities, *twins]))
     third = Entity(id="twin-3", kind="body", type="group", scope="collective", name="Same name")
-    with pytest.raises(SeedValidationError, match="names 2 stored entities .twin-1, twin-2.; give"):
+    with pytest.raises(SeedValidationError, match="name 2 stored entities .twin-1, twin-2.; give the id"):
         import_into(store, _file(tiny_dataset, [third], []), "node-link", "t.json")
 
 
@@ -211,3 +212,73 @@ def test_a_yaml_change_file_is_one_write_with_its_lines_in_errors(loaded_store: 
     assert {c.key for c in entry.changes} == {
         "children-and-families-review-panel",
         "children-and-families-review-panel|REPORTS_TO|scottish-government"}
+
+
+# --- what a review of hostile and unlucky imports found ------------------------------
+
+def test_a_lossy_import_that_matches_by_name_erases_nothing(tmp_path: Path, real_dataset: Dataset) -> None:
+    """An FtM file from a tool with its own ids: matched by name, it patches; the
+    actions' commitments and priority areas, which FtM cannot hold, stay."""
+    store = SqliteStore(tmp_path / "ftm.db")
+    store.write(ChangeSet.replacing_with(real_dataset))
+    content = export_as(real_dataset, "ftm").replace(b'"scottish-government"', b'"sg-from-aleph"')
+    result = import_into(store, content, "ftm", "aleph.ftm.json")
+    assert [(m.imported_id, m.stored_id) for m in result.plan.matches] == [
+        ("sg-from-aleph", "scottish-government")]
+    assert result.plan.updated == []  # nothing FtM holds differs; nothing it cannot hold is erased
+    actions = [e for e in export_dataset(store).entities if e.kind == "action"]
+    assert sum(len(a.commitments) for a in actions) == sum(
+        len(e.commitments) for e in real_dataset.entities if e.kind == "action") > 0
+    assert all(a.priority_area for a in actions)
+
+
+def test_an_alias_never_matches_an_alias(loaded_store: GraphStore, tiny_dataset: Dataset) -> None:
+    """"SG" is the Scottish Government's alias; the Scottish Greens' alias too."""
+    greens = Entity(id="scottish-greens", kind="body", type="public_body", name="Scottish Greens",
+                    aliases=["SG"], scope="third_sector")
+    result = import_into(loaded_store, _file(tiny_dataset, [greens], []), "node-link", "g.json")
+    assert result.plan.created == ["scottish-greens"] and result.plan.matches == []
+    government = loaded_store.get_entity("scottish-government")
+    assert government is not None and government.name == "Scottish Government"
+    both = Entity(id="both", kind="body", type="public_body", name="Scottish Government",
+                  aliases=["The Promise Scotland"], scope="scottish_public_sector")
+    with pytest.raises(SeedValidationError, match="name 2 stored entities"):
+        import_into(loaded_store, _file(tiny_dataset, [both], []), "node-link", "b.json")
+    retyped = Entity(id="tps-2", kind="body", type="board", name="TPS", scope="scottish_public_sector")
+    with pytest.raises(SeedValidationError, match="a public_body, not a board; give its id"):
+        import_into(loaded_store, _file(tiny_dataset, [retyped], []), "node-link", "t.json")
+
+
+def test_an_edit_made_while_an_import_is_checked_is_not_lost(loaded_store: GraphStore,
+                                                             tiny_dataset: Dataset) -> None:
+    tps = next(e for e in tiny_dataset.entities if e.id == "the-promise-scotland")
+    imported = tps.model_copy(update={"description": "From the import."})
+    rows = read_rows(_file(tiny_dataset, [imported], []), "node-link", "x.json")
+    plan = plan_import(rows, export_dataset(loaded_store))
+    loaded_store.write(ChangeSet(upsert_entities=[tps.model_copy(update={"aliases": ["TPS", "Bob's"]})]))
+    with pytest.raises(StaleWriteError):
+        loaded_store.write(plan.change)
+    kept = loaded_store.get_entity("the-promise-scotland")
+    assert kept is not None and kept.aliases == ["TPS", "Bob's"]
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("node-link", b"[" * 100_000 + b"]" * 100_000),
+    ("kumu-json", b'{"elements": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    ("popolo", b'{"organizations": [{"id": "x", "name": "X", "other_names": 5}]}'),
+    ("ftm", b'{"id": "x", "schema": 5, "properties": []}'),
+    ("yaml", b"a: &a [1, 1, 1]\nb: &b [*a, *a, *a]\nentities: [*b, *b]\n"),
+    ("turtle", b"@prefix : <urn:x:> . :a :b (" + b"(" * 5000 + b")" * 5000 + b") ."),
+])
+def test_a_hostile_file_is_refused_as_unreadable_never_an_error(name: str, content: bytes) -> None:
+    with pytest.raises(SeedValidationError) as caught:
+        read_dataset(content, name, "hostile.file")
+    assert all(p.file.startswith("hostile.file") for p in caught.value.problems)
+
+
+def test_a_refusal_lists_at_most_two_hundred_problems(loaded_store: GraphStore) -> None:
+    bad = "entities:\n" + "".join(f"  - {{id: bad-{i}, kind: bodyy, name: B}}\n" for i in range(500))
+    with pytest.raises(SeedValidationError) as caught:
+        import_into(loaded_store, bad.encode(), "yaml", "many.yaml")
+    assert len(caught.value.problems) == 201
+    assert caught.value.problems[-1].message == "and 300 more problems"

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import networkx as nx
 import pytest
 
-from govmap.errors import StaleWriteError, StoreWriteError
-from govmap.history import Authorship, etag, replay, select
+from govmap.errors import NotFoundError, StaleWriteError, StoreWriteError
+from govmap.history import ANY_VERSION, Authorship, etag, replay, select
 from govmap.model import Dataset, Entity, Relation
-from govmap.stores import ChangeSet, GraphStore, export_dataset
-from govmap.stores.neo4j import relation_upsert_statement
+from govmap.stores import ChangeSet, GraphStore, SqliteStore, export_dataset
+from govmap.stores.neo4j import Neo4jStore, relation_upsert_statement
 
 
 def body(id: str, name: str, **extra: object) -> Entity:
@@ -213,3 +213,48 @@ def test_history_survives_a_restart(store: GraphStore,
         assert [(e.editor, e.comment, e.revision) for e in again.history()] == [("Alice", "why", 1)]
     finally:
         again.close()
+
+
+def forget_history(store: GraphStore) -> None:
+    """Make `store` one that holds data but no history: written before the history was
+    kept, or loaded into Neo4j from a Cypher script."""
+    if isinstance(store, SqliteStore):
+        store._db.execute("DELETE FROM history")
+    else:
+        assert isinstance(store, Neo4jStore)
+        store._driver.execute_query("MATCH (c:GovmapChange) DETACH DELETE c", database_=store.database)
+
+
+def test_a_store_without_history_starts_one_with_a_baseline(store: GraphStore) -> None:
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board"), body("b", "Beta Board")]))
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board renamed")]))
+    forget_history(store)
+    with pytest.raises(NotFoundError, match="the history is empty"):
+        replay(store.history(), 2)
+    store.write(ChangeSet(upsert_entities=[body("c", "Gamma Board")], by=Authorship("Alice", "add c")))
+    baseline, entry = store.history()
+    assert (baseline.revision, baseline.editor, len(baseline.changes)) == (2, "(baseline)", 2)
+    assert (entry.revision, entry.editor) == (3, "Alice")
+    assert replay(store.history(), 3) == export_dataset(store)
+    assert [e.name for e in replay(store.history(), 2).entities] == ["Alpha Board renamed", "Beta Board"]
+    with pytest.raises(NotFoundError, match="starts at revision 2"):
+        replay(store.history(), 1)
+
+
+def test_a_version_is_the_record_not_its_bytes(store: GraphStore) -> None:
+    """A record stored as other JSON (an older govmap, another tool) can still be edited
+    by the ETag it is read with; If-Match: * needs only that it exists."""
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board")]))
+    compact = body("a", "Alpha Board").model_dump_json(exclude_defaults=True)
+    if isinstance(store, SqliteStore):
+        store._db.execute("UPDATE entities SET data = ? WHERE id = 'a'", (compact,))
+    else:
+        assert isinstance(store, Neo4jStore)
+        store._driver.execute_query("MATCH (n:Entity {id: 'a'}) SET n.data = $d", d=compact,
+                                    database_=store.database)
+    read = store.get_entity("a")
+    assert read is not None
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board, edited")], expect={"a": etag(read)}))
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board, again")], expect={"a": ANY_VERSION}))
+    with pytest.raises(StaleWriteError, match="no longer exists"):
+        store.write(ChangeSet(upsert_entities=[body("z", "Zed")], expect={"z": ANY_VERSION}))

@@ -23,7 +23,7 @@ from govmap.history import changed_since, etag
 from govmap.model import Entity, Relation, relation_key
 from govmap.stores import ChangeSet, GraphStore
 
-router = APIRouter(tags=["edits"], responses=errors(401, 403, 409, 422, 428))
+router = APIRouter(tags=["edits"], responses=errors(401, 403, 409, 422, 428, 503))
 WITH_BODY = errors(400, 413)  # a JSON body that cannot be read, or is too large
 
 

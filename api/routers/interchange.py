@@ -82,7 +82,7 @@ def export(store: StoreDep, format: ExportFormat) -> Response:
 
 @router.post("/import", response_model=ImportOut,
              summary="Import a file into the map, all or nothing",
-             responses=errors(401, 403, 409, 413, 422),
+             responses=errors(401, 403, 409, 413, 422, 503),
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 async def import_file(request: Request, store: StoreDep, format: ImportFormat, by: AuthorshipDep,

@@ -22,8 +22,8 @@ from typing import Literal
 from pydantic import ValidationError
 
 from govmap.errors import SeedProblem, SeedValidationError
-from govmap.history import Authorship
-from govmap.interop.registry import Row, interop_format, read_rows, records_from_rows
+from govmap.history import Authorship, etag
+from govmap.interop.registry import Row, at_most, interop_format, read_rows, records_from_rows
 from govmap.model import Dataset, Entity, Relation
 from govmap.search import normalise
 from govmap.seed import checked_dataset
@@ -61,53 +61,71 @@ class ImportPlan:
         return bool(self.change.upsert_entities or self.change.upsert_relations)
 
 
-def _name_index(stored: list[Entity]) -> dict[tuple[str, str], set[str]]:
-    """(kind, normalised name or alias) -> the stored ids that carry it."""
-    index: dict[tuple[str, str], set[str]] = defaultdict(set)
+def _name_index(stored: list[Entity]) -> tuple[dict[tuple[str, str], set[str]],
+                                               dict[tuple[str, str], set[str]]]:
+    """(kind, normalised name or alias) -> the stored ids that carry it, and (kind,
+    normalised name) -> the stored ids with that canonical name."""
+    any_name: dict[tuple[str, str], set[str]] = defaultdict(set)
+    canonical: dict[tuple[str, str], set[str]] = defaultdict(set)
     for entity in stored:
+        canonical[(str(entity.kind), normalise(entity.name))].add(entity.id)
         for name in entity.names:
-            index[(str(entity.kind), normalise(name))].add(entity.id)
-    return index
+            any_name[(str(entity.kind), normalise(name))].add(entity.id)
+    return any_name, canonical
 
 
 def match_entities(imported: list[tuple[Entity, str, int | None]], stored: list[Entity],
                    problems: list[SeedProblem]) -> list[Match]:
     """The imported entities (with new ids) that are stored entities under another id.
 
-    A name shared by several stored entities matches none of them and is a problem:
-    the file must say which it means by giving its id.
+    An imported entity matches a stored one of its kind when its name is the stored
+    name or an alias, or one of its aliases is the stored *name*; an alias never
+    matches an alias (two bodies may share an acronym). Every candidate of the name and
+    aliases together must be the same entity, of the same type: otherwise nothing is
+    matched and it is a problem — the file must give the id it means.
     """
-    stored_ids = {e.id for e in stored}
-    index = _name_index(stored)
+    by_id = {e.id: e for e in stored}
+    any_name, canonical = _name_index(stored)
     matches = []
     for entity, file, line in imported:
-        if entity.id in stored_ids:
+        if entity.id in by_id:
             continue
-        for by, name in [("name", entity.name), *(("alias", a) for a in entity.aliases)]:
-            ids = index.get((str(entity.kind), normalise(name)), set())
-            if len(ids) > 1:
-                problems.append(SeedProblem(file, line, "name", f"{name!r} names {len(ids)} stored "
-                                            f"entities ({', '.join(sorted(ids))}); give the id of one"))
-                break
-            if ids:
-                matches.append(Match(entity.id, next(iter(ids)), by, name))  # type: ignore[arg-type]
-                break
+        kind = str(entity.kind)
+        found = [("name", entity.name, i) for i in any_name.get((kind, normalise(entity.name)), ())]
+        found += [("alias", alias, i) for alias in entity.aliases
+                  for i in canonical.get((kind, normalise(alias)), ())]
+        ids = sorted({i for _, _, i in found})
+        if len(ids) > 1:
+            problems.append(SeedProblem(file, line, "name", f"{entity.name!r} and its aliases name "
+                                        f"{len(ids)} stored entities ({', '.join(ids)}); give the id "
+                                        "of the one it is"))
+        elif ids and by_id[ids[0]].type != entity.type:
+            problems.append(SeedProblem(file, line, "type", f"{entity.name!r} names the stored "
+                                        f"{ids[0]}, a {by_id[ids[0]].type}, not a {entity.type}; "
+                                        "give its id to change its type"))
+        elif ids:
+            by, name, _ = found[0]
+            matches.append(Match(entity.id, ids[0], by, name))  # type: ignore[arg-type]
     return matches
 
 
 def _repointed(record: Entity | Relation, ids: dict[str, str]) -> Entity | Relation:
-    """`record` with every entity id it names changed by `ids`."""
-    if not ids:
-        return record
+    """`record` with every entity id it names changed by `ids`; the fields it was read
+    with stay the fields it sets (so that a patch changes only those)."""
     if isinstance(record, Relation):
-        return record.model_copy(update={"source": ids.get(record.source, record.source),
-                                         "target": ids.get(record.target, record.target)})
-    return record.model_copy(update={
-        "id": ids.get(record.id, record.id),
-        "priority_area": ids.get(record.priority_area or "", record.priority_area),
-        "commitments": [c.model_copy(update={"by": [ids.get(b, b) for b in c.by]})
-                        for c in record.commitments],
-    })
+        update: dict[str, object] = {"source": ids.get(record.source, record.source),
+                                     "target": ids.get(record.target, record.target)}
+    else:
+        update = {"id": ids.get(record.id, record.id),
+                  "priority_area": ids.get(record.priority_area or "", record.priority_area),
+                  "commitments": [c.model_copy(update={"by": [ids.get(b, b) for b in c.by]})
+                                  for c in record.commitments]}
+    changed = {k: v for k, v in update.items() if v != getattr(record, k)}
+    if not changed:
+        return record
+    moved = record.model_copy(update=changed)
+    object.__setattr__(moved, "__pydantic_fields_set__", set(record.model_fields_set))
+    return moved
 
 
 def _patched(record: Record, stored: dict[str, Record], problems: list[SeedProblem],
@@ -124,6 +142,10 @@ def _patched(record: Record, stored: dict[str, Record], problems: list[SeedProbl
                                  e["msg"].removeprefix("Value error, ") + " (with the stored fields)")
                      for e in exc.errors()]
         return record
+
+
+def _version(record: Entity | Relation | None) -> str | None:
+    return None if record is None else etag(record)
 
 
 def plan_import(rows: list[Row], stored: Dataset, *, patch: bool = False) -> ImportPlan:
@@ -162,9 +184,14 @@ def plan_import(rows: list[Row], stored: Dataset, *, patch: bool = False) -> Imp
     updated = [e.id for e in after_entities
                if e.id in before_entities and before_entities[e.id] != e]
     changed_relations = [r for r in after_relations if before_relations.get(r.key) != r]
+    changed_entities = [e for e in after_entities if before_entities.get(e.id) != e]
+    # Each record is written only if it is still as this plan read it: an edit made
+    # meanwhile makes the import a stale write (409), never a silent overwrite.
+    expect = {**{e.id: _version(before_entities.get(e.id)) for e in changed_entities},
+              **{r.key: _version(before_relations.get(r.key)) for r in changed_relations}}
     return ImportPlan(
-        change=ChangeSet(upsert_entities=[e for e in after_entities if before_entities.get(e.id) != e],
-                         upsert_relations=changed_relations),
+        change=ChangeSet(upsert_entities=changed_entities, upsert_relations=changed_relations,
+                         expect=expect),
         created=created, updated=updated,
         unchanged=[e.id for e in after_entities if before_entities.get(e.id) == e],
         matches=matches,
@@ -196,7 +223,7 @@ def import_into(store: GraphStore, content: bytes, format: str, file: str, *,
         plan = plan_import(rows, export_dataset(store),
                            patch=bool(interop_format(format).cannot_hold))
     except SeedValidationError as exc:
-        raise SeedValidationError(exc.problems, where=file) from None
+        raise at_most(exc, file) from None
     if dry_run or not plan.changes_anything:
         return ImportResult(plan, store.revision(), written=False)
     change = replace(plan.change, by=by or Authorship(comment=f"imported {file}"))

@@ -70,7 +70,8 @@ from govmap.interop.registry import Row, Section, register, unreadable
 from govmap.model import RELATIONSHIPS, Dataset, Entity, Relation
 from govmap.reports.formats import spreadsheet_safe
 
-MAX_UNPACKED = 200_000_000  # bytes a zip may unpack to: more is refused unread (a zip bomb)
+MAX_UNPACKED = 50_000_000  # bytes a zip may unpack to: more is refused unread (a zip bomb)
+MAX_ROWS, MAX_COLUMNS = 100_000, 500  # a sheet larger than this is refused, not read
 TAG_SEPARATOR = "|"  # how Kumu's spreadsheet import splits several tags in one cell
 ACRONYMS = {"ijb": "IJB", "cspp": "CSPP"}
 DATES = ("valid_from", "valid_to")  # last: most records have none
@@ -319,12 +320,18 @@ def _workbook_rows(book: Any, file: str) -> list[Row]:
     if not found:
         raise unreadable(file, "no sheet named Elements or Connections")
     return [row for sheet, worksheet in found
-            for row in table_rows(sheet, _numbered(worksheet), f"{file} [{worksheet.title}]",
+            for row in table_rows(sheet, _numbered(worksheet, file), f"{file} [{worksheet.title}]",
                                   from_xlsx_text)]
 
 
-def _numbered(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
+def _numbered(worksheet: Any, file: str) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows as they are, not padded to the dimension it declares: one cell
+    placed at XFD1048576 would otherwise make minutes of empty rows."""
+    worksheet.reset_dimensions()
     for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+        if number > MAX_ROWS or len(values) > MAX_COLUMNS:
+            raise unreadable(file, f"sheet {worksheet.title!r} is larger than {MAX_ROWS:,} rows "
+                                   f"by {MAX_COLUMNS} columns; refused")
         yield number, list(values)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Literal
 
 from govmap.errors import InvalidRequestError, SeedProblem, SeedValidationError
@@ -120,12 +121,34 @@ def records_from_rows(rows: Iterable[Row], problems: list[SeedProblem]
     return entities, relations
 
 
+MAX_RECORDS = 200_000  # an import of more is refused: larger maps are loaded as a seed
+MAX_PROBLEMS = 200  # reported of a refused import; the rest are counted
+
+
 def read_rows(content: bytes, name: str, file: str) -> list[Row]:
     """The rows of `content` in format `name`; a file that cannot be parsed at all is a
-    `SeedValidationError` naming the file."""
+    `SeedValidationError` naming the file, whatever the parser raised."""
     reader = interop_format(name, readable=True).read
     assert reader is not None  # interop_format(readable=True) returns only readable ones
-    return list(reader(content, file))
+    try:
+        rows = list(islice(reader(content, file), MAX_RECORDS + 1))
+    except SeedValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — parsers raise anything on hostile input (RecursionError, TypeError…)
+        raise unreadable(file, f"cannot be read as {name}: {type(exc).__name__}: {exc}"[:500]) from None
+    if len(rows) > MAX_RECORDS:
+        raise unreadable(file, f"holds more than {MAX_RECORDS:,} records; load a map that large "
+                               "as a seed (govmap load)")
+    return rows
+
+
+def at_most(error: SeedValidationError, where: str) -> SeedValidationError:
+    """`error` for `where`, with its first `MAX_PROBLEMS` problems and a count of the rest."""
+    problems = error.problems[:MAX_PROBLEMS]
+    if len(error.problems) > MAX_PROBLEMS:
+        problems.append(SeedProblem(where, None, "", f"and {len(error.problems) - MAX_PROBLEMS:,} "
+                                    "more problems"))
+    return SeedValidationError(problems, where=where)
 
 
 def read_dataset(content: bytes, name: str, file: str = "import") -> Dataset:
@@ -138,7 +161,7 @@ def read_dataset(content: bytes, name: str, file: str = "import") -> Dataset:
         entities, relations = records_from_rows(read_rows(content, name, file), problems)
         return checked_dataset(entities, relations, problems)
     except SeedValidationError as exc:
-        raise SeedValidationError(exc.problems, where=file) from None
+        raise at_most(exc, file) from None
 
 
 def unreadable(file: str, message: str, line: int | None = None) -> SeedValidationError:

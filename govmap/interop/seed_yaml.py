@@ -26,6 +26,7 @@ import io
 from collections.abc import Iterator
 
 from ruamel.yaml import YAML
+from ruamel.yaml.events import AliasEvent
 
 from govmap.errors import SeedProblem, SeedValidationError
 from govmap.interop.flat import fields
@@ -34,11 +35,19 @@ from govmap.model import Dataset
 from govmap.seed import seed_items
 
 
+def _has_aliases(text: str) -> bool:
+    """True when the YAML refers back to an anchor, read as events, before anything is built."""
+    return any(isinstance(event, AliasEvent) for event in YAML(typ="safe").parse(text))
+
+
 def read_seed_yaml(content: bytes, file: str) -> Iterator[Row]:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise unreadable(file, f"not UTF-8 text: {exc}") from None
+    if _has_aliases(text):
+        raise unreadable(file, "uses YAML aliases (*name); an imported file spells each record "
+                               "out (aliases can make a small file expand without end)")
     problems: list[SeedProblem] = []
     items = list(seed_items(text, file, problems))
     if problems:

@@ -23,7 +23,14 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ClientError, ConstraintError
 
 from govmap.errors import StoreWriteError
-from govmap.history import HistoryEntry, check_expected, history_entry, parse_changes, wanted
+from govmap.history import (
+    HistoryEntry,
+    baseline_entry,
+    check_expected,
+    history_entry,
+    parse_changes,
+    wanted,
+)
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -112,6 +119,11 @@ class Neo4jStore:
         return ({r["id"]: r["data"] for r in entities}, {r["key"]: r["data"] for r in relations})
 
     def _apply(self, tx: ManagedTransaction, change: ChangeSet) -> int:
+        # The revision is bumped first: that takes the write lock on the one meta node, so
+        # writers queue here (as SQLite's BEGIN IMMEDIATE makes them) and each reads the
+        # records it checks and records only after the write before it has committed.
+        revision = int(tx.run(cypher("revision_bump")).single(strict=True)["revision"])
+        entries = self._baseline(tx, revision - 1)
         before_entities, before_relations = self._before(tx, change)
         check_expected(change.expect, {**before_entities, **before_relations})
         if change.replace:
@@ -141,11 +153,19 @@ class Neo4jStore:
             duplicated = [r["id"] for r in tx.run(cypher("entities_duplicate_ids"))]
             if duplicated:
                 raise StoreWriteError(f"duplicate entity ids: {', '.join(duplicated)}")
-        revision = int(tx.run(cypher("revision_bump")).single(strict=True)["revision"])
-        entry = history_entry(change, revision, before_entities, before_relations)
-        tx.run(cypher("history_append"), revision=entry.revision, at=entry.at, editor=entry.editor,
-               comment=entry.comment, evidence=entry.evidence, changes=entry.as_json()).consume()
+        for entry in (*entries, history_entry(change, revision, before_entities, before_relations)):
+            tx.run(cypher("history_append"), revision=entry.revision, at=entry.at, editor=entry.editor,
+                   comment=entry.comment, evidence=entry.evidence, changes=entry.as_json()).consume()
         return revision
+
+    @staticmethod
+    def _baseline(tx: ManagedTransaction, revision: int) -> list[HistoryEntry]:
+        """[the baseline entry] when the database holds data but no history yet (written
+        before the history was kept, or loaded from a Cypher script), else []."""
+        if revision == 0 or list(tx.run(cypher("history_first"))):
+            return []
+        return [baseline_entry(revision, {r["id"]: r["data"] for r in tx.run(cypher("entities_data_all"))},
+                               {r["key"]: r["data"] for r in tx.run(cypher("relations_data_all"))})]
 
     def history(self) -> list[HistoryEntry]:
         return [HistoryEntry(r["revision"], r["at"], r["editor"], r["comment"], r["evidence"],

@@ -18,7 +18,14 @@ from threading import RLock
 import networkx as nx
 
 from govmap.errors import StoreWriteError
-from govmap.history import HistoryEntry, check_expected, history_entry, parse_changes, wanted
+from govmap.history import (
+    HistoryEntry,
+    baseline_entry,
+    check_expected,
+    history_entry,
+    parse_changes,
+    wanted,
+)
 from govmap.model import Entity, Relation
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -122,6 +129,7 @@ class SqliteStore:
 
     def _commit(self, change: ChangeSet) -> int:
         with self._transaction() as db:
+            baseline = self._baseline(db)
             before_entities, before_relations = self._before(db, change)
             check_expected(change.expect, {**before_entities, **before_relations})
             if change.replace:
@@ -148,11 +156,21 @@ class SqliteStore:
             )
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
             revision = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
-            entry = history_entry(change, revision, before_entities, before_relations)
-            db.execute("INSERT INTO history (revision, at, editor, comment, evidence, changes) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", (entry.revision, entry.at, entry.editor,
-                                                     entry.comment, entry.evidence, entry.as_json()))
+            for entry in (*baseline, history_entry(change, revision, before_entities, before_relations)):
+                db.execute("INSERT INTO history (revision, at, editor, comment, evidence, changes) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", (entry.revision, entry.at, entry.editor,
+                                                         entry.comment, entry.evidence, entry.as_json()))
             return revision
+
+    @staticmethod
+    def _baseline(db: sqlite3.Connection) -> list[HistoryEntry]:
+        """[the baseline entry] when the store holds data but no history yet (a file from
+        before the history was kept), else []."""
+        revision = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+        if revision == 0 or db.execute("SELECT 1 FROM history LIMIT 1").fetchone():
+            return []
+        return [baseline_entry(revision, dict(db.execute("SELECT id, data FROM entities").fetchall()),
+                               dict(db.execute("SELECT key, data FROM relations").fetchall()))]
 
     @staticmethod
     def _before(db: sqlite3.Connection, change: ChangeSet) -> tuple[dict[str, str], dict[str, str]]:

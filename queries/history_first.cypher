@@ -1,0 +1,3 @@
+MATCH (c:GovmapChange)
+RETURN c.revision AS revision
+LIMIT 1
