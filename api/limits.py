@@ -19,6 +19,9 @@ HTML_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 ]
+# /embed exists to be framed by other sites; everything else stays unframeable.
+EMBED_HEADERS = [(name, value.replace(b"frame-ancestors 'none'", b"frame-ancestors *"))
+                 for name, value in HTML_HEADERS if name != b"x-frame-options"]
 
 
 class BodyLimit:
@@ -86,7 +89,7 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 content_type = dict(headers).get(b"content-type", b"")
                 if content_type.startswith(b"text/html"):
-                    headers += HTML_HEADERS
+                    headers += EMBED_HEADERS if scope["path"] == "/embed" else HTML_HEADERS
                 message = {**message, "headers": headers}
             await send(message)
 

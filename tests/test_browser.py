@@ -54,11 +54,12 @@ def browser() -> Iterator[object]:
 class Watched:
     """A page with its console errors, outside requests and dialogs recorded."""
 
-    def __init__(self, browser: object, base_url: str, *, enforce_csp: bool = False) -> None:
+    def __init__(self, browser: object, base_url: str, *, enforce_csp: bool = False,
+                 viewport: tuple[int, int] = (1500, 950)) -> None:
         # The tests' own probes (wait_for_function) are evaluated as strings, which the
         # pages' Content-Security-Policy rightly forbids, so most tests bypass it; one test
         # loads the explorer with the policy enforced, as a reviewer's browser does.
-        self.page = browser.new_page(viewport={"width": 1500, "height": 950},  # type: ignore[attr-defined]
+        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]},  # type: ignore[attr-defined]
                                      bypass_csp=not enforce_csp)
         self.errors: list[str] = []
         self.outside: list[str] = []
@@ -171,6 +172,8 @@ def test_hostile_names_render_as_text(watched: Watched, base_url: str) -> None:
                                                       "scottish-government"}, {"action-advocacy"}),
     ("/render/accountability.html?for=Advocacy", {"action-advocacy", "joint-inspection-programme",
                                                   "scottish-parliament"}, {"xss-test-body"}),
+    ("/embed?focus=Advocacy", {"action-advocacy", "scottish-parliament"}, {"xss-test-body", "safeguarders"}),
+    ("/embed?focus=xss-test-body", {"xss-test-body", "first-minister"}, {"action-advocacy"}),
     ("/render/duplication.html", {"the-promise", "promise-oversight-board",
                                   "cabinet-sub-committee-on-the-promise"}, {"xss-test-body"}),
 ])
@@ -209,3 +212,253 @@ def test_the_api_docs_work_offline(browser: object, base_url: str) -> None:
     assert "/accountability" in paths and "/analysis/gaps" in paths
     docs.clean()  # nothing fetched from outside 127.0.0.1, no console error
     docs.page.close()
+
+
+# ---- the explorer as a reviewer reads it (issue 13), in a 1440x900 window ----------------
+
+SCREENS = Path("/work/notes/screens")
+FADED = "rgba(200,200,200,0.35)"
+
+
+@pytest.fixture
+def reviewer(browser: object, base_url: str) -> Iterator[Watched]:
+    page = Watched(browser, base_url, viewport=(1440, 900))
+    yield page
+    page.page.close()
+
+
+def screenshot(watched: Watched, name: str) -> None:
+    """Saved with the test artefacts, and for the closing note when that folder exists."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / name))
+    if SCREENS.is_dir():
+        watched.page.screenshot(path=str(SCREENS / name))
+
+
+def node_colour(watched: Watched, node: str) -> object:
+    return watched.page.evaluate(f"govmapNetwork.body.data.nodes.get({node!r}).color")
+
+
+def test_the_default_view_reads_top_down(reviewer: Watched, base_url: str) -> None:
+    """The Parliament at the top, government below, actions at the bottom; at the opening
+    zoom the labels are readable and the upper layers' labels do not touch."""
+    reviewer.open(base_url + "/")
+    positions = reviewer.page.evaluate("govmapNetwork.getPositions()")
+    kinds = reviewer.page.evaluate(
+        "Object.fromEntries(govmapNetwork.body.data.nodes.get().map(n => [n.id, n.kind]))")
+    top = positions["scottish-parliament"]["y"]
+    assert top == min(p["y"] for p in positions.values())
+    assert top < positions["first-minister"]["y"] and top < positions["scottish-government"]["y"]
+    lowest_body = max(p["y"] for n, p in positions.items() if kinds[n] == "body")
+    assert all(positions[n]["y"] > lowest_body for n in positions if kinds[n] == "action")
+    assert reviewer.page.evaluate("govmapNetwork.physics.options.enabled") is False
+    # readable without zooming: 14px labels drawn at 12px or more, the top in view
+    assert reviewer.page.evaluate("govmapNetwork.getScale()") * 14 >= 12
+    box = reviewer.page.locator("#map").bounding_box()
+    assert box is not None
+    for node in ("scottish-parliament", "first-minister", "scottish-government"):
+        at = reviewer.page.evaluate(
+            f"govmapNetwork.canvasToDOM(govmapNetwork.getPositions([{node!r}])[{node!r}])")
+        assert 0 <= at["x"] <= box["width"] and 0 <= at["y"] <= box["height"], node
+    # no two labelled nodes overlap in the upper layers (the bands above "no route to the top")
+    boxes = reviewer.page.evaluate("""() => {
+        const band = govmapNetwork.body.data.nodes.get().filter(n => n.kind === 'body');
+        const unrouted = mapData.bands.find(b => b.label.startsWith('Bodies with no route')).y;
+        return band.filter(n => govmapNetwork.getPositions([n.id])[n.id].y < unrouted)
+                   .map(n => [n.id, govmapNetwork.getBoundingBox(n.id)]);
+    }""")
+    assert len(boxes) > 40
+    for i, (a, one) in enumerate(boxes):
+        for b, other in boxes[i + 1:]:
+            apart = (one["right"] <= other["left"] or other["right"] <= one["left"]
+                     or one["bottom"] <= other["top"] or other["bottom"] <= one["top"])
+            assert apart, f"{a} overlaps {b}"
+    screenshot(reviewer, "default-view.png")
+    reviewer.clean()
+
+
+def test_soft_oversight_is_dashed_and_the_legend_never_covers_the_map(reviewer: Watched,
+                                                                       base_url: str) -> None:
+    reviewer.open(base_url + "/")
+    dashes = reviewer.page.evaluate("""() => {
+        const e = govmapNetwork.body.data.edges.get();
+        const board = e.find(x => x.from === 'promise-oversight-board' && x.to === 'scottish-parliament');
+        const formal = e.filter(x => x.color === '#1a237e');  // the formal line's colour
+        return [board.dashes, formal.length > 0, formal.every(x => x.dashes === false)];
+    }""")
+    assert dashes == [True, True, True]
+    assert reviewer.page.get_attribute("#legend", "open") is None  # collapsed at first
+    reviewer.page.click("#legend summary")
+    assert "Soft oversight" in (reviewer.page.text_content("#legend") or "")
+    legend = reviewer.page.locator("#legend").bounding_box()
+    drawn = reviewer.page.locator("#map").bounding_box()
+    assert legend is not None and drawn is not None
+    assert legend["y"] + legend["height"] <= drawn["y"] + 1  # above the map, not on it
+    reviewer.page.click("#layout")  # the free (force) layout remains a click away
+    reviewer.page.wait_for_selector("body[data-stable=yes]")
+    assert "layout=free" in reviewer.page.url
+    assert reviewer.page.text_content("#layout") == "Top-down layout"
+    reviewer.clean()
+
+
+def test_advocacy_chain_to_the_parliament_in_two_clicks(reviewer: Watched, base_url: str) -> None:
+    """Type, pick the suggestion: the chain is lit to the Parliament, the rest dimmed, and
+    the panel lists each hop with its strength and evidence, in the reviewer's order."""
+    reviewer.open(base_url + "/")
+    reviewer.page.click("#q")
+    reviewer.page.keyboard.type("Advocacy")
+    reviewer.page.click("#results li[data-id=action-advocacy]")
+    reviewer.page.wait_for_selector("#panel[data-entity=action-advocacy] #chain")
+    assert reviewer.page.text_content("#entity-name") == "Advocacy"
+    assert node_colour(reviewer, "scottish-parliament") != FADED  # the top of its chain, lit
+    assert node_colour(reviewer, "safeguarders") == FADED  # unrelated, dimmed
+    lit_hop = reviewer.page.evaluate("""() => govmapNetwork.body.data.edges.get().filter(
+        e => e.to === 'scottish-parliament' && e.width >= 4).length""")
+    assert lit_hop >= 1  # a hop up to the Parliament drawn bold
+    headings = reviewer.page.locator("#panel h3").all_text_contents()
+    order = [next(i for i, h in enumerate(headings) if h.startswith(name))
+             for name in ("Sources", "Accountability chain", "Gaps and findings", "Overlaps", "Relations")]
+    assert order == sorted(order)
+    hops = reviewer.page.locator("#chain li.hop").all_text_contents()
+    assert any("Scottish Parliament" in hop and "(formal" in hop for hop in hops)
+    assert len(reviewer.page.query_selector_all("#chain .hop-evidence")) == len(hops) > 0
+    assert reviewer.page.locator("#relations h4").count() >= 2  # grouped by type
+    screenshot(reviewer, "advocacy-focused.png")
+    reviewer.page.mouse.click(20, 400)  # empty canvas: the focus clears
+    reviewer.page.wait_for_function("document.body.dataset.focus === 'no'")
+    assert node_colour(reviewer, "safeguarders") != FADED
+    reviewer.clean()
+
+
+def test_a_late_answer_never_replaces_a_newer_selection(reviewer: Watched, base_url: str) -> None:
+    """The Oversight Board is asked for first but answers last: the panel keeps Advocacy."""
+    held: list[object] = []
+    reviewer.page.route("**/entities/promise-oversight-board", lambda route: held.append(route))
+    reviewer.open(base_url + "/")
+    reviewer.page.evaluate("() => { select('promise-oversight-board'); }")  # not awaited
+    reviewer.page.wait_for_function("document.querySelector('#panel').textContent === 'Loading…'")
+    reviewer.page.fill("#q", "Advocacy")
+    reviewer.page.press("#q", "Enter")
+    reviewer.page.wait_for_selector("#panel[data-entity=action-advocacy] #chain")
+    assert len(held) == 1
+    held[0].continue_()  # type: ignore[attr-defined]
+    reviewer.page.wait_for_timeout(700)
+    assert reviewer.page.text_content("#entity-name") == "Advocacy"
+    assert "selected=action-advocacy" in reviewer.page.url
+    reviewer.clean()
+
+
+def test_a_body_shows_its_gaps_and_overlaps(reviewer: Watched, base_url: str) -> None:
+    reviewer.open(base_url + "/?selected=the-promise-scotland")
+    reviewer.page.wait_for_selector("#panel[data-entity=the-promise-scotland] #overlaps")
+    gaps = reviewer.page.text_content("#gaps") or ""
+    assert "ends without successor" in gaps and "no successor is named" in gaps
+    overlaps = reviewer.page.text_content("#overlaps") or ""
+    assert "role overlap" in overlaps and "The Promise Oversight Board" in overlaps
+    reviewer.clean()
+
+
+def test_what_if_abolishing_the_promise_scotland(reviewer: Watched, base_url: str) -> None:
+    """From the page: choose the body, abolish, see the diff as a list and on the map."""
+    reviewer.open(base_url + "/")
+    reviewer.page.click("#whatif-open")
+    reviewer.page.select_option("#whatif-body", "the-promise-scotland")
+    reviewer.page.click("#whatif-form button[type=submit]")
+    reviewer.page.wait_for_selector("#whatif-summary")
+    assert (reviewer.page.text_content("#whatif-summary") or "").startswith("abolish The Promise Scotland")
+    assert "Data Mapping and Collection: breaks" in (reviewer.page.text_content("#whatif-chains") or "")
+    assert "left with no owner" in (reviewer.page.text_content("#whatif-orphaned") or "")
+    assert "ends without successor: The Promise Scotland" in (
+        reviewer.page.text_content("#whatif-gaps-closed") or "")
+    label = reviewer.page.evaluate("govmapNetwork.body.data.nodes.get('the-promise-scotland').label")
+    assert label.startswith("✕")
+    assert node_colour(reviewer, "action-data-mapping-and-collection") == {
+        "background": "#c62828", "border": "#b71c1c"}  # its chain breaks: marked red
+    assert node_colour(reviewer, "safeguarders") == FADED
+    screenshot(reviewer, "what-if-abolish-the-promise-scotland.png")
+    reviewer.clean()
+
+
+def test_what_if_errors_read_as_sentences(reviewer: Watched, base_url: str) -> None:
+    reviewer.open(base_url + "/")
+    reviewer.page.click("#whatif-open")
+    reviewer.page.select_option("#whatif-op", "merge")
+    reviewer.page.select_option("#whatif-body", "the-promise-scotland")
+    reviewer.page.select_option("#whatif-other", "the-promise-scotland")
+    reviewer.page.click("#whatif-form button[type=submit]")
+    reviewer.page.wait_for_selector("#whatif-error")
+    message = reviewer.page.text_content("#whatif-error") or ""
+    assert "cannot point a body at itself" in message and "[object Object]" not in message
+    reviewer.errors.clear()  # the browser logs the 422 response itself
+    reviewer.clean()
+
+
+def test_as_at_a_date_with_the_filters_shown_and_a_link_to_copy(reviewer: Watched, base_url: str) -> None:
+    reviewer.open(base_url + "/")
+    label = reviewer.page.evaluate("govmapNetwork.body.data.nodes.get('the-promise-scotland').label")
+    assert label.endswith("ends 2030")
+    before = int((reviewer.page.text_content("#count") or "").split()[0])
+    reviewer.page.fill("#f-as_at", "2031-01-01")
+    reviewer.page.dispatch_event("#f-as_at", "change")
+    reviewer.page.wait_for_function("!govmapNetwork.body.data.nodes.get('the-promise-scotland')")
+    reviewer.page.wait_for_selector("body[data-stable=yes]")
+    after = int((reviewer.page.text_content("#count") or "").split()[0])
+    assert after < before and "as_at=2031-01-01" in reviewer.page.url
+    assert "as at = 2031-01-01" in (reviewer.page.text_content("#active-filters") or "")
+    reviewer.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    reviewer.page.click("#copy-link")
+    reviewer.page.wait_for_function("document.querySelector('#copy-status').textContent !== ''")
+    assert reviewer.page.text_content("#copy-status") == "Link copied"
+    assert reviewer.page.evaluate("navigator.clipboard.readText()") == reviewer.page.url
+    reviewer.page.click("#active-filters button")  # remove the date: today's map again
+    reviewer.page.wait_for_function("!!govmapNetwork.body.data.nodes.get('the-promise-scotland')")
+    assert reviewer.page.text_content("#active-filters") == ""
+    reviewer.clean()
+
+
+def test_search_suggests_as_you_type_with_the_keyboard(reviewer: Watched, base_url: str) -> None:
+    reviewer.open(base_url + "/")
+    reviewer.page.click("#q")
+    reviewer.page.keyboard.type("Oversite board")  # misspelt
+    reviewer.page.wait_for_selector("#results li[data-id]")
+    assert reviewer.page.get_attribute("#results li[data-id]", "data-id") == "promise-oversight-board"
+    reviewer.page.fill("#q", "")
+    reviewer.page.keyboard.type("Oversight")
+    reviewer.page.wait_for_function("document.querySelectorAll('#results li[data-id]').length >= 2")
+    ids = [row.get_attribute("data-id") for row in reviewer.page.query_selector_all("#results li[data-id]")]
+    reviewer.page.keyboard.press("ArrowDown")
+    reviewer.page.keyboard.press("ArrowDown")
+    reviewer.page.keyboard.press("Enter")
+    reviewer.page.wait_for_selector(f"#panel[data-entity='{ids[1]}'] #entity-name")
+    assert reviewer.page.is_hidden("#results")
+    reviewer.page.fill("#q", "x" * 201)
+    reviewer.page.press("#q", "Enter")
+    reviewer.page.wait_for_selector("#search-message")
+    assert "limited to 200 characters" in (reviewer.page.text_content("#search-message") or "")
+    reviewer.clean()
+
+
+def test_the_embed_is_one_chain_top_down_with_a_caption(reviewer: Watched, base_url: str) -> None:
+    reviewer.open(base_url + "/embed?focus=Advocacy")
+    positions = reviewer.page.evaluate("govmapNetwork.getPositions()")
+    assert positions["scottish-parliament"]["y"] == min(p["y"] for p in positions.values())
+    assert positions["action-advocacy"]["y"] == max(p["y"] for p in positions.values())
+    caption = reviewer.page.text_content("#caption") or ""
+    assert caption.startswith("Who is accountable for Advocacy") and "Advocacy reaches the top" in caption
+    assert reviewer.page.query_selector("aside") is None
+    reviewer.clean()
+
+
+def test_a_status_filter_answers_with_the_actions_and_their_chains(reviewer: Watched, base_url: str) -> None:
+    """"Little or no work" shows those actions, their leads and the bodies up to the
+    Parliament, not the other two hundred entities."""
+    reviewer.open(base_url + "/?status=little_or_no_work")
+    nodes = reviewer.page.evaluate("govmapNetwork.body.data.nodes.get().map(n => [n.id, n.kind])")
+    kinds = {kind for _, kind in nodes}
+    lazy = {e.id for e in read_seed(default_seed_dir()).entities
+            if e.kind == "action" and str(e.status) == "little_or_no_work"}
+    assert kinds <= {"action", "body", "priority_area"} and len(nodes) < 40
+    assert {node for node, kind in nodes if kind == "action"} == lazy
+    assert "scottish-parliament" in {node for node, _ in nodes}
+    assert "status = little or no work" in (reviewer.page.text_content("#active-filters") or "")
+    reviewer.clean()

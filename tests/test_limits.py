@@ -43,6 +43,10 @@ def test_html_pages_carry_security_headers_and_json_does_not_need_them(client: T
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
     assert "content-security-policy" not in client.get("/health").headers
+    embed = client.get("/embed", params={"focus": "The Promise Scotland"})
+    assert embed.status_code == 200 and "x-frame-options" not in embed.headers
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "script-src 'self'" in embed.headers["content-security-policy"]  # still no other scripts
 
 
 def test_the_bearer_scheme_is_read_in_any_case(client: TestClient) -> None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -28,9 +29,15 @@ from govmap.analysis.duplication import DuplicationReport
 from govmap.analysis.metrics import depth_to_top
 from govmap.errors import NotFoundError
 from govmap.model import RELATIONSHIPS, Entity, Relation, Source
-from govmap.queries.accountability import AccountabilityChain, upward_graph
+from govmap.queries.accountability import AccountabilityChain, leads_of, upward_graph
 from govmap.queries.common import as_at
-from govmap.visualisations.styles import EDGE_LEGEND, NODE_LEGEND, edge_style, node_style
+from govmap.visualisations.styles import (
+    EDGE_LEGEND,
+    KIND_STYLES,
+    NODE_LEGEND,
+    edge_style,
+    node_style,
+)
 
 STATIC_LAYOUT_ABOVE = 400  # nodes; above this, positions are computed once and physics is off
 FADED = "rgba(200,200,200,0.35)"
@@ -64,6 +71,9 @@ def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
     if keep.focus is not None:
         around = nx.ego_graph(view.to_undirected(as_view=True), keep.focus, radius=keep.depth)
         view = view.subgraph(around.nodes)
+    answer = _actions_asked_about(view, keep)
+    if answer is not None:
+        view = view.subgraph(answer)
 
     def node_ok(node: str) -> bool:
         e: Entity = view.nodes[node]["entity"]
@@ -81,6 +91,24 @@ def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
     result.add_edges_from((u, v, k, d) for u, v, k, d in kept.edges(keys=True, data=True)
                           if not keep.rel_types or k in keep.rel_types)
     return result
+
+
+def _actions_asked_about(graph: nx.MultiDiGraph, keep: MapFilter) -> set[str] | None:
+    """A priority-area or status filter is a question about actions: the answer is the
+    matching actions, their leads and every body up their chains (and the areas asked
+    about), not the rest of the map. None when no such filter is set.
+    """
+    if not keep.priority_areas and not keep.statuses:
+        return None
+    actions = [n for n, d in graph.nodes(data=True) if d["entity"].kind == "action"
+               and (not keep.priority_areas or d["entity"].priority_area in keep.priority_areas)
+               and (not keep.statuses or str(d["entity"].status) in keep.statuses)]
+    up = upward_graph(graph)
+    answer = set(actions) | (keep.priority_areas & set(graph))
+    for action in actions:
+        for lead, _ in leads_of(graph, action):
+            answer |= {lead, *nx.descendants(up, lead)}
+    return answer
 
 
 def _sources_html(sources: list[Source]) -> str:
@@ -153,47 +181,191 @@ def layered_positions(graph: nx.MultiDiGraph, row_width: int = 60,
     return positions
 
 
+# The top-down view: a row of the upper layers must fit a 1440x900 window (about 1,000
+# pixels of map) at a scale where labels read (14px type at 0.9): 7 columns of 150 units,
+# a label wrapped at 16 characters being about 125 units wide, so neighbours never touch.
+COLUMN = 150.0
+ROW = 100.0
+BAND_GAP = 60.0
+UPPER_ROW = 7
+LOWER_ROW = 14
+LABEL_WIDTH = 16
+CONTEXT_KINDS = ("plan", "policy_area", "legislation", "fundamental", "finding", "source_document")
+Layout = Literal["layers", "free"]
+
+
+@dataclass(frozen=True)
+class Band:
+    """A horizontal band of the top-down view, for the page to label."""
+
+    label: str
+    y: float
+    x: float
+
+
+@dataclass
+class _Layers:
+    """Positions being placed band by band, top to bottom."""
+
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    bands: list[Band] = field(default_factory=list)
+    y: float = 0.0
+
+    def rows(self, label: str, members: list[str], width: int) -> None:
+        """`members`, in order, in centred rows of at most `width` under a labelled band."""
+        if not members:
+            return
+        self.bands.append(Band(label, self.y, -(min(width, len(members)) - 1) / 2 * COLUMN - COLUMN / 2))
+        for start in range(0, len(members), width):
+            row = members[start:start + width]
+            for i, node in enumerate(row):
+                self.positions[node] = ((i - (len(row) - 1) / 2) * COLUMN, self.y)
+            self.y += ROW
+        self.y += BAND_GAP
+
+    def anchor(self, graph: nx.MultiDiGraph, node: str, near: list[str] | None = None) -> float:
+        """The mean x of the placed nodes `node` hangs from (its neighbours by default),
+        so a body sits under whatever it answers to."""
+        xs = [self.positions[m][0] for m in (near if near is not None else nx.all_neighbors(graph, node))
+              if m in self.positions]
+        return sum(xs) / len(xs) if xs else float("inf")
+
+
+def _depth_below_top(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Each body's number of upward hops to the nearest top (the Parliament or a council);
+    bodies with no route up are left out."""
+    return {n: len(p) - 1 for n, p in depth_to_top(graph, upward_graph(graph)).items() if p}
+
+
+def top_down_layout(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], list[Band]]:
+    """The accountability structure from the top down: the Parliament (then councils) at
+    the top, bodies in bands by their depth below it, each under what it answers to;
+    bodies with no route up; priority areas with their actions in columns beneath; and
+    the context (plans, policy, legislation, findings) at the bottom.
+    """
+    up = upward_graph(graph)
+    depth = _depth_below_top(graph)
+    layers = _Layers()
+    kind = {n: str(graph.nodes[n]["entity"].kind) for n in graph}
+    tops = sorted(n for n in depth if depth[n] == 0)
+    parliaments = [n for n in tops if graph.nodes[n]["entity"].type == "parliament"]
+    others = [n for n in tops if n not in parliaments]
+    tops = [*others[: len(others) // 2], *parliaments, *others[len(others) // 2:]]  # centred
+    layers.rows("The top: the Scottish Parliament and the councils", tops, UPPER_ROW)
+    for level in range(1, max(depth.values(), default=0) + 1):
+        members = sorted((n for n in depth if depth[n] == level),
+                         key=lambda n: (layers.anchor(graph, n, list(up.successors(n))), n))
+        layers.rows(f"{level} step{'s' if level > 1 else ''} below the top", members, UPPER_ROW)
+    unrouted = [n for n in graph if kind[n] == "body" and n not in depth]
+    unrouted.sort(key=lambda n: (layers.anchor(graph, n), n))
+    layers.rows("Bodies with no route to the top", unrouted, LOWER_ROW)
+    _actions_by_priority_area(graph, layers, kind)
+    for context in CONTEXT_KINDS:
+        members = sorted((n for n in graph if kind[n] == context), key=lambda n: (layers.anchor(graph, n), n))
+        layers.rows(KIND_STYLES[context].label, members, LOWER_ROW)
+    return layers.positions, layers.bands
+
+
+def _actions_by_priority_area(graph: nx.MultiDiGraph, layers: _Layers, kind: dict[str, str]) -> None:
+    """Priority areas in a row, each with its actions in two columns beneath it."""
+    areas = sorted(n for n in graph if kind[n] == "priority_area")
+    actions = [n for n in graph if kind[n] == "action"]
+    columns: dict[str | None, list[str]] = {a: [] for a in areas}
+    for action in sorted(actions):
+        area = graph.nodes[action]["entity"].priority_area
+        columns.setdefault(area if area in columns else None, []).append(action)
+    if not columns:
+        return
+    pitch = COLUMN * 2.5
+    layers.bands.append(Band("Priority areas and their actions", layers.y,
+                             -(len(columns) / 2 + 0.2) * pitch))
+    deepest = 0
+    for i, (area, members) in enumerate(columns.items()):
+        centre = (i - (len(columns) - 1) / 2) * pitch
+        if area is not None:
+            layers.positions[area] = (centre, layers.y)
+        for j, node in enumerate(members):
+            layers.positions[node] = (centre + (j % 2 - 0.5) * COLUMN, layers.y + ROW * (1 + j // 2))
+        deepest = max(deepest, (len(members) + 1) // 2)
+    layers.y += ROW * (deepest + 1) + BAND_GAP
+
+
 def _short(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _wrapped(label: str) -> str:
+    """A label in up to three short lines, so that neighbours in a band never overlap."""
+    lines = textwrap.wrap(label, LABEL_WIDTH, break_long_words=True) or [label]
+    if len(lines) > 3:
+        lines = [*lines[:2], _short(" ".join(lines[2:]), LABEL_WIDTH)]
+    return "\n".join(lines)
+
+
 def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
-                 highlight_edges: set[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+                 highlight_edges: set[tuple[str, str, str]] | None = None,
+                 layout: Layout | None = None) -> dict[str, Any]:
     """vis-network nodes, edges and options for `graph`, built by pyvis.
 
     With `highlight`, those nodes (and `highlight_edges`) keep their colours and
-    everything else is faded.
+    everything else is faded. `layout="layers"` places every node top down (physics
+    off, bands returned for the page to label); `"free"` lets the force layout run;
+    by default small graphs run free and large ones get the quick banded layout.
     """
     net = Network(directed=True, cdn_resources="in_line")
-    static = graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
-    positions = layered_positions(graph) if static else {}
+    layered = layout == "layers"
+    static = layered or (layout is None and graph.number_of_nodes() > STATIC_LAYOUT_ABOVE)
+    bands: list[Band] = []
+    if layered:
+        positions, bands = top_down_layout(graph)
+    else:
+        positions = layered_positions(graph) if static else {}
     for node, data in graph.nodes(data=True):
         entity: Entity = data["entity"]
         style = node_style(entity)
         lit = highlight is None or node in highlight
         extra = {"x": float(positions[node][0]), "y": float(positions[node][1])} if static else {}
-        net.add_node(node, label=_short(entity.name), title=node_tooltip(entity),
+        net.add_node(node, label=_wrapped(entity.name) if layered else _short(entity.name),
+                     title=node_tooltip(entity),
                      color=style.colour if lit else FADED, shape=style.shape,
                      size=18 if lit and highlight is not None else 12,
                      font={"color": "#212121" if lit else "#bdbdbd"}, kind=str(entity.kind),
-                     **extra)
+                     name=entity.name, **extra, **_ends(entity))
     for u, v, key, data in graph.edges(keys=True, data=True):
         style = edge_style(data["relation"])
         lit = highlight_edges is None or (u, v, key) in highlight_edges
+        colour: Any = style.colour if lit else FADED
+        if layered and not RELATIONSHIPS[key].upward:
+            colour = {"color": style.colour, "opacity": 0.3}  # the lines of accountability stand out
         net.add_edge(u, v, title=edge_tooltip(data["relation"], graph), label="",
-                     color=style.colour if lit else FADED, dashes=style.dashes,
+                     color=colour, dashes=style.dashes,
                      width=style.width * (2 if lit and highlight_edges else 1), relType=key)
     nodes, edges, *_ = net.get_network_data()
     physics: dict[str, Any] = {"enabled": not static, "solver": "barnesHut",
                                "barnesHut": {"gravitationalConstant": -14000, "springLength": 220,
                                              "avoidOverlap": 0.3},
                                "stabilization": {"iterations": 150, "updateInterval": 50, "fit": False}}
+    smooth: Any = {"type": "continuous"} if not static else False
+    if layered:
+        smooth = {"type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4}
     options = {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 150},
-               "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                         "smooth": {"type": "continuous"} if not static else False},
+               "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": smooth},
                "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
                "layout": {"improvedLayout": graph.number_of_nodes() <= 150}}
-    return {"nodes": nodes, "edges": edges, "options": options}
+    return {"nodes": nodes, "edges": edges, "options": options,
+            "bands": [{"label": b.label, "y": b.y, "x": b.x} for b in bands],
+            "view": UPPER_VIEW if layered else None}
+
+
+# The part of the top-down view the page opens on: the upper bands' full width (a row of
+# UPPER_ROW with its labels), from just above the top band.
+UPPER_VIEW = {"left": -(UPPER_ROW / 2 + 0.1) * COLUMN, "right": (UPPER_ROW / 2 + 0.1) * COLUMN,
+              "top": -ROW * 0.9}
+
+
+def _ends(entity: Entity) -> dict[str, str]:
+    """The date an entity ends, when it has one, for the page to mark."""
+    return {"ends": entity.valid_to.isoformat()} if entity.valid_to else {}
 
 
 def legend() -> dict[str, list[dict[str, Any]]]:
@@ -220,11 +392,12 @@ class Page:
     title: str
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    minimal: bool = False  # for embedding: the map and one caption, no side panel
 
     def html(self) -> str:
         """A standalone HTML page with vis-network embedded: no request leaves it."""
         return _templates().get_template("map.html.j2").render(
-            title=self.title, data=self.data, notes=self.notes, node_legend=NODE_LEGEND,
+            title=self.title, data=self.data, notes=self.notes, minimal=self.minimal, node_legend=NODE_LEGEND,
             edge_legend=EDGE_LEGEND, vis_js=vis_asset("vis-network.min.js"),
             vis_css=vis_asset("vis-network.css"))
 
@@ -256,6 +429,15 @@ def accountability_page(graph: nx.MultiDiGraph, chain: AccountabilityChain) -> P
     notes = [chain.explanation, *[f"{f.code}: {f.message}" for f in chain.flags]]
     return Page(f"Who is accountable for {chain.subject.name}",
                 network_data(part, highlight=on_chain, highlight_edges=hops), notes)
+
+
+def embed_page(graph: nx.MultiDiGraph, chain: AccountabilityChain) -> Page:
+    """One chain alone, top down, for putting on another site: its subject, leads and the
+    bodies up to the top, nothing else."""
+    on_chain = {chain.subject.id, *(b.id for b in chain.bodies), *(lead.id for lead in chain.leads)}
+    part = filtered_graph(graph.subgraph(on_chain), MapFilter())
+    return Page(f"Who is accountable for {chain.subject.name}", network_data(part, layout="layers"),
+                [chain.explanation], minimal=True)
 
 
 def duplication_page(graph: nx.MultiDiGraph, report: DuplicationReport) -> Page:

@@ -17,9 +17,11 @@ from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
 from govmap.queries.common import resolve
 from govmap.visualisations.render import (
+    Layout,
     MapFilter,
     accountability_page,
     duplication_page,
+    embed_page,
     filtered_graph,
     legend,
     map_page,
@@ -89,12 +91,17 @@ def asset(name: Annotated[str, Path(json_schema_extra={"enum": list(ASSETS)})]) 
 
 # the map's routes read the graph (GraphDep): an unknown revision or focus is 404, bad input 422
 @router.get("/render/graph.json", responses=errors(404, 422), summary="Map data for the explorer")
-def graph_json(graph: GraphDep, keep: MapFilterDep) -> dict[str, Any]:
-    """vis-network nodes, edges and options for a filtered map.
+def graph_json(
+    graph: GraphDep, keep: MapFilterDep,
+    layout: Annotated[Layout, Query(description="layers: top down, positions given; free: force layout")]
+    = "layers",
+) -> dict[str, Any]:
+    """vis-network nodes, edges and options for a filtered map, laid out top down by
+    default (the Parliament at the top, actions at the bottom) or left to the physics.
 
     Example: `GET /render/graph.json?kind=body&kind=action`
     """
-    return {**network_data(filtered_graph(graph, keep)), "legend": legend(),
+    return {**network_data(filtered_graph(graph, keep), layout=layout), "legend": legend(),
             "body_types": [t.value for t in BodyType]}
 
 
@@ -131,3 +138,18 @@ def duplication_html(graph: GraphDep) -> HTMLResponse:
     Example: `GET /render/duplication.html`
     """
     return HTMLResponse(duplication_page(graph, duplication(graph)).html())
+
+
+@router.get("/embed", response_class=HTMLResponse, responses=errors(404, 422),
+            summary="One chain, minimal, for another site")
+def embed(
+    graph: GraphDep,
+    focus: Annotated[str, Query(min_length=1, max_length=200,
+                                description="An action or body: id, name or alias")],
+) -> HTMLResponse:
+    """Only the chain of an action or body, top down, with one caption: self-contained
+    (vis-network inline, nothing fetched) and escaped like every render.
+
+    Example: `GET /embed?focus=Advocacy`
+    """
+    return HTMLResponse(embed_page(graph, accountability_chain(graph, focus)).html())
