@@ -37,11 +37,7 @@ from govmap.interop import FORMATS, interop_format
 from govmap.interop.importing import import_into
 from govmap.interop.registry import format_for_file
 from govmap.model import (
-    AssessmentStatus,
-    BodyType,
     Dataset,
-    NodeKind,
-    RelType,
     Source,
     not_one_of,
 )
@@ -53,7 +49,7 @@ from govmap.settings import get_settings
 from govmap.snapshot import build_snapshot
 from govmap.stats import graph_stats
 from govmap.stores import ChangeSet, GraphStore, export_dataset, is_empty, open_store
-from govmap.visualisations.render import MapFilter, accountability_page, map_page
+from govmap.visualisations.render import accountability_page, map_filter, map_page
 
 app = typer.Typer(help="govmap: who is accountable for keeping The Promise.",
                   no_args_is_help=True, add_completion=False)
@@ -552,20 +548,17 @@ def render(
 
     Example: govmap render -o map.html --kind body --kind action
     """
-    for values, vocabulary, what in ((kind, NodeKind, "an entity kind"), (body_type, BodyType, "a body type"),
-                                     (rel, RelType, "a relationship type"),
-                                     (status, AssessmentStatus, "an assessment status")):
-        _only_known(values, (v.value for v in vocabulary), what)
     with _clean_errors(), _store() as store:
         graph = _graph(store, evidence)
         if accountable_for:
             page = accountability_page(graph, accountability_chain(graph, accountable_for, day=_day(as_at)))
         else:
-            keep = MapFilter(kinds=frozenset(kind or ()), body_types=frozenset(body_type or ()),
-                             priority_areas=frozenset(priority or ()),
-                             rel_types=frozenset(rel or ()), statuses=frozenset(status or ()),
-                             focus=resolve(graph, focus).id if focus else None, depth=depth,
-                             day=_day(as_at))
+            try:
+                keep = map_filter(graph, kinds=kind or (), body_types=body_type or (),
+                                  priority_areas=priority or (), rel_types=rel or (),
+                                  statuses=status or (), focus=focus, depth=depth, day=_day(as_at))
+            except InvalidRequestError as exc:  # a value outside a vocabulary: a usage error
+                raise typer.BadParameter(str(exc)) from None
             page = map_page(graph, keep)
         page.write(output)
     console.print(f"wrote {output} ({page.title})", markup=False)

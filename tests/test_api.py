@@ -203,3 +203,15 @@ def test_search_forgives_a_misspelling_and_relations_read_both_ways(client: Test
     detail = client.get("/entities/the-promise-scotland").json()
     reads = {(r["direction"], r["reads"]) for r in detail["relations"]}
     assert ("in", "is funded by") in reads and ("out", "is accountable to") in reads
+
+
+def test_a_map_filter_reads_priority_areas_by_name_and_refuses_what_is_not_one(
+        real_client: TestClient) -> None:
+    by_name = real_client.get("/render/graph.json", params={"priority": "Planning", "layout": "free"})
+    assert by_name.status_code == 200
+    by_id = real_client.get("/render/graph.json", params={"priority": "priority-planning", "layout": "free"})
+    assert by_name.json()["nodes"] == by_id.json()["nodes"] and by_id.json()["nodes"]
+    unknown = real_client.get("/render/graph.json", params={"priority": "Planing and stuff"})
+    assert unknown.status_code == 404
+    body = real_client.get("/render/graph.json", params={"priority": "Scottish Government"})
+    assert body.status_code == 404  # a body is not a priority area, whatever its name

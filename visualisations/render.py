@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -27,10 +29,20 @@ from pyvis.network import Network
 
 from govmap.analysis.duplication import DuplicationReport
 from govmap.analysis.metrics import depth_to_top
-from govmap.errors import NotFoundError
-from govmap.model import RELATIONSHIPS, Entity, Relation, Source
+from govmap.errors import InvalidRequestError, NotFoundError
+from govmap.model import (
+    RELATIONSHIPS,
+    AssessmentStatus,
+    BodyType,
+    Entity,
+    NodeKind,
+    Relation,
+    RelType,
+    Source,
+    not_one_of,
+)
 from govmap.queries.accountability import AccountabilityChain, leads_of, upward_graph
-from govmap.queries.common import as_at
+from govmap.queries.common import as_at, resolve
 from govmap.visualisations.styles import (
     EDGE_LEGEND,
     KIND_STYLES,
@@ -55,6 +67,39 @@ class MapFilter:
     focus: str | None = None
     depth: int = 1
     day: dt.date | None = None
+
+
+def map_filter(graph: nx.MultiDiGraph, *, kinds: Iterable[str] = (), body_types: Iterable[str] = (),
+               priority_areas: Iterable[str] = (), rel_types: Iterable[str] = (),
+               statuses: Iterable[str] = (), focus: str | None = None, depth: int = 1,
+               day: dt.date | None = None) -> MapFilter:
+    """The one way a map filter is made, from what a person typed (the API and the CLI
+    both come here): every value checked against its closed vocabulary (an unknown one
+    is an error naming the nearest), priority areas and the focus by id, name or alias.
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> g = build_snapshot([Entity(id="p", kind="priority_area", name="Planning")], [])
+    >>> map_filter(g, priority_areas=["planning"]).priority_areas
+    frozenset({'p'})
+    >>> map_filter(g, kinds=["acton"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    govmap.errors.InvalidRequestError: 'acton' is not an entity kind; did you mean action?
+    """
+    def known(values: Iterable[str], vocabulary: type[StrEnum], what: str) -> frozenset[str]:
+        allowed = [v.value for v in vocabulary]
+        for value in values:
+            if str(value) not in allowed:
+                raise InvalidRequestError(not_one_of(value, allowed, what))
+        return frozenset(str(v) for v in values)
+
+    areas = frozenset(resolve(graph, area, kinds={NodeKind.PRIORITY_AREA.value}).id
+                      for area in priority_areas)
+    return MapFilter(kinds=known(kinds, NodeKind, "an entity kind"),
+                     body_types=known(body_types, BodyType, "a body type"),
+                     priority_areas=areas, rel_types=known(rel_types, RelType, "a relationship type"),
+                     statuses=known(statuses, AssessmentStatus, "an assessment status"),
+                     focus=resolve(graph, focus).id if focus else None, depth=depth, day=day)
 
 
 def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:

@@ -15,7 +15,6 @@ from govmap.api.schemas import errors
 from govmap.errors import NotFoundError
 from govmap.model import AssessmentStatus, BodyType, NodeKind, RelType
 from govmap.queries.accountability import accountability_chain
-from govmap.queries.common import resolve
 from govmap.visualisations.render import (
     Layout,
     MapFilter,
@@ -24,6 +23,7 @@ from govmap.visualisations.render import (
     embed_page,
     filtered_graph,
     legend,
+    map_filter,
     map_page,
     network_data,
     vis_asset,
@@ -44,27 +44,23 @@ def _own_asset(name: str) -> str:
     return (resources.files("govmap.visualisations") / "static" / name).read_text(encoding="utf-8")
 
 
-def map_filter(
+def map_filter_query(
     graph: GraphDep,
     kind: Annotated[list[NodeKind] | None, Query(description="Entity kinds to keep")] = None,
     type: Annotated[list[BodyType] | None, Query(description="Body types to keep")] = None,
-    priority: Annotated[list[str] | None, Query(description="Priority area ids (actions)")] = None,
+    priority: Annotated[list[str] | None, Query(
+        description="Priority areas (actions): id, name or alias")] = None,
     rel: Annotated[list[RelType] | None, Query(description="Relationship types to keep")] = None,
     status: Annotated[list[AssessmentStatus] | None, Query(description="Action statuses")] = None,
     focus: Annotated[str | None, Query(max_length=200, description="Centre: id, name or alias")] = None,
     depth: Annotated[int, Query(ge=1, le=5, description="Hops around the focus")] = 1,
     as_at: AsAt = None,
 ) -> MapFilter:
-    focus_id = resolve(graph, focus).id if focus else None
-    return MapFilter(kinds=frozenset(k.value for k in kind or ()),
-                     body_types=frozenset(t.value for t in type or ()),
-                     priority_areas=frozenset(priority or ()),
-                     rel_types=frozenset(r.value for r in rel or ()),
-                     statuses=frozenset(s.value for s in status or ()),
-                     focus=focus_id, depth=depth, day=as_at)
+    return map_filter(graph, kinds=kind or (), body_types=type or (), priority_areas=priority or (),
+                      rel_types=rel or (), statuses=status or (), focus=focus, depth=depth, day=as_at)
 
 
-MapFilterDep = Annotated[MapFilter, Depends(map_filter)]
+MapFilterDep = Annotated[MapFilter, Depends(map_filter_query)]
 
 
 @router.get("/", response_class=HTMLResponse, summary="The explorer page")
