@@ -23,14 +23,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ClientError, ConstraintError
 
 from govmap.errors import StoreWriteError
-from govmap.history import (
-    HistoryEntry,
-    baseline_entry,
-    check_expected,
-    history_entry,
-    parse_changes,
-    wanted,
-)
+from govmap.history import HistoryEntry, baseline_entry, check_expected, history_entry, parse_changes, wanted
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot

@@ -18,14 +18,7 @@ from threading import RLock
 import networkx as nx
 
 from govmap.errors import StoreWriteError
-from govmap.history import (
-    HistoryEntry,
-    baseline_entry,
-    check_expected,
-    history_entry,
-    parse_changes,
-    wanted,
-)
+from govmap.history import HistoryEntry, baseline_entry, check_expected, history_entry, parse_changes, wanted
 from govmap.model import Entity, Relation
 from govmap.search import normalise, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
