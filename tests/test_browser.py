@@ -6,7 +6,9 @@ the test, as does any console error. An entity named with HTML shows as text.
 
 from __future__ import annotations
 
+import json
 import shutil
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,9 +99,10 @@ def test_explorer_loads_offline_without_errors(watched: Watched, base_url: str) 
 
 def test_the_explorer_works_under_its_content_security_policy(browser: object, base_url: str) -> None:
     strict = Watched(browser, base_url, enforce_csp=True)
-    strict.open(base_url + "/?selected=promise-oversight-board")
+    strict.open(base_url + "/?selected=promise-oversight-board&view=overlaps")
     strict.page.wait_for_selector("#chain-standing")
     assert "soft oversight" in (strict.page.text_content("#chain-standing") or "")
+    strict.page.wait_for_selector("#question-view[data-view=overlaps] #view-overlaps td")
     strict.clean()  # no console error: nothing the policy blocked
     strict.page.close()
 
@@ -462,3 +465,131 @@ def test_a_status_filter_answers_with_the_actions_and_their_chains(reviewer: Wat
     assert "scottish-parliament" in {node for node, _ in nodes}
     assert "status = little or no work" in (reviewer.page.text_content("#active-filters") or "")
     reviewer.clean()
+
+
+# ---- the whole map's questions as views, and one source for the filters' choices -----------
+
+def api_json(base_url: str, path: str) -> dict[str, object]:
+    with urllib.request.urlopen(base_url + path, timeout=30) as response:  # loopback only
+        return json.loads(response.read())
+
+
+def test_the_gaps_view_lists_every_gap_most_severe_first(reviewer: Watched, base_url: str) -> None:
+    """All the map's gaps, high before medium before low, each with who stated it and
+    when; clicking one focuses its entity on the map and opens its panel."""
+    reviewer.open(base_url + "/")
+    reviewer.page.click("#questions-open")
+    reviewer.page.wait_for_selector("#question-view[data-view=gaps]")
+    assert "view=gaps" in reviewer.page.url
+    assert reviewer.page.get_attribute("#tab-gaps", "aria-selected") == "true"
+    severities = reviewer.page.locator("#view-gaps > li > span:first-child").all_text_contents()
+    rank = {"high": 0, "medium": 1, "low": 2}
+    assert len(severities) == api_json(base_url, "/analysis/gaps?limit=1")["total"]
+    assert [rank[s] for s in severities] == sorted(rank[s] for s in severities) and severities[0] == "high"
+    stated = reviewer.page.locator("#view-gaps li[data-id=action-governance-structures]").all_text_contents()
+    assert any("little or no work" in row and "stated by The Promise Scotland, 2021" in row for row in stated)
+    ending = reviewer.page.locator("#view-gaps li[data-id=the-promise-scotland]", has_text="no successor")
+    assert "derived by govmap's rules" in (ending.text_content() or "")
+    ending.click()
+    reviewer.page.wait_for_selector("#panel[data-entity=the-promise-scotland] #chain")
+    assert node_colour(reviewer, "the-promise-scotland") != FADED
+    assert node_colour(reviewer, "safeguarders") == FADED
+    assert reviewer.page.evaluate("govmapNetwork.getSelectedNodes()") == ["the-promise-scotland"]
+    screenshot(reviewer, "view-gaps.png")
+    reviewer.clean()
+
+
+def test_the_overlaps_view_is_a_table_of_pairs_with_what_they_share_and_why(reviewer: Watched,
+                                                                             base_url: str) -> None:
+    reviewer.open(base_url + "/?view=overlaps")  # a copied link opens the view
+    reviewer.page.wait_for_selector("#question-view[data-view=overlaps]")
+    headings = reviewer.page.locator("#view-overlaps th").all_text_contents()
+    assert headings == ["Pair", "What they share", "Why"]
+    parallel = reviewer.page.locator("#view-overlaps tr[data-ids='cabinet-sub-committee-on-the-promise "
+                                     "promise-oversight-board the-promise']")
+    cells = parallel.locator("td").all_text_contents()
+    assert cells[0] == "Cabinet Sub-Committee on The Promise and The Promise Oversight Board"
+    assert cells[1].startswith("parallel oversight: The Promise is monitored by 2 bodies")
+    assert cells[1].endswith("(The Promise)")
+    assert "each monitors The Promise" in cells[2]
+    # three bodies whose roles overlap make three pairs
+    roles = reviewer.page.locator("#view-overlaps tr", has_text="The roles of Independent Strategic Advisor")
+    assert roles.count() == 3
+    parallel.locator("td").nth(2).click()  # the row, not a name: the pair and what they share lit
+    reviewer.page.wait_for_function("document.body.dataset.focus === 'yes'")
+    for node in ("cabinet-sub-committee-on-the-promise", "promise-oversight-board", "the-promise"):
+        assert node_colour(reviewer, node) != FADED, node
+    assert node_colour(reviewer, "safeguarders") == FADED
+    screenshot(reviewer, "view-overlaps.png")
+    reviewer.clean()
+
+
+def test_the_recommendations_view_says_who_should_act(reviewer: Watched, base_url: str) -> None:
+    reviewer.open(base_url + "/")
+    reviewer.page.click("#questions-open")
+    reviewer.page.click("#tab-recommendations")
+    reviewer.page.wait_for_selector("#question-view[data-view=recommendations]")
+    report = api_json(base_url, "/reports/streamlining?format=json")
+    first = report["recommendations"][0]  # type: ignore[index]
+    items = reviewer.page.locator("#view-recommendations article")
+    assert items.count() == len(report["recommendations"])  # type: ignore[arg-type]
+    assert items.first.locator("h4").text_content() == f"1. {first['title']}"
+    assert (items.first.locator(".meta").text_content() or "").startswith(f"{first['priority']} priority")
+    who = items.first.locator(".who").text_content() or ""
+    assert who == "Who should act: " + ", ".join(ref["name"] for ref in first["addressees"])
+    row = items.first.locator(f"li[data-id='{first['rows'][0]['subject']['id']}']").first
+    assert first["rows"][0]["detail"] in (row.text_content() or "")
+    row.click()
+    reviewer.page.wait_for_selector(f"#panel[data-entity='{first['rows'][0]['subject']['id']}'] #chain")
+    assert node_colour(reviewer, first["rows"][0]["subject"]["id"]) != FADED
+    screenshot(reviewer, "view-recommendations.png")
+    reviewer.clean()
+
+
+def test_a_view_that_cannot_load_says_why(reviewer: Watched, base_url: str) -> None:
+    reviewer.page.route("**/reports/streamlining?format=json", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"detail": "the store is being rebuilt"}'))
+    reviewer.open(base_url + "/?view=recommendations")
+    reviewer.page.wait_for_selector("#view-error")
+    assert reviewer.page.text_content("#view-error") == (
+        "The recommendations could not load: the store is being rebuilt")
+    reviewer.errors.clear()  # the browser logs the 503 response itself
+    reviewer.clean()
+
+
+def test_every_filter_takes_its_choices_from_one_source(reviewer: Watched, base_url: str) -> None:
+    """The selects hold exactly what /render/vocabularies.json offers, in words a person
+    reads; the page no longer reads the OpenAPI document or hard-codes a list."""
+    asked: list[str] = []
+    reviewer.page.on("request", lambda r: asked.append(r.url))
+    reviewer.open(base_url + "/")
+    vocabularies = api_json(base_url, "/render/vocabularies.json")
+    for param, choices in vocabularies.items():
+        options = reviewer.page.evaluate(
+            f"""[...document.querySelectorAll('select[data-param={param}] option')]
+                .filter(o => o.value).map(o => ({{value: o.value, label: o.textContent}}))""")
+        assert options == choices, param
+    assert {"value": "REPORTS_TO", "label": "reports to"} in vocabularies["rel"]
+    assert {"value": "underway_not_sufficient",
+            "label": "underway, not yet sufficient"} in vocabularies["status"]
+    assert "Whole Family Support" in [c["label"] for c in vocabularies["priority"]]
+    assert not any("/openapi.json" in url for url in asked)
+    before = reviewer.page.evaluate("govmapNetwork.body.data.edges.length")
+    reviewer.page.select_option("#f-rel", label="reports to")
+    assert "rel=REPORTS_TO" in reviewer.page.url
+    reviewer.page.wait_for_function(f"govmapNetwork.body.data.edges.length < {before}")
+    reviewer.page.wait_for_selector("body[data-stable=yes]")
+    kinds = reviewer.page.evaluate("[...new Set(govmapNetwork.body.data.edges.get().map(e => e.relType))]")
+    assert kinds == ["REPORTS_TO"]
+    reviewer.clean()
+
+
+def test_the_api_reference_works_offline(browser: object, base_url: str) -> None:
+    """ReDoc, like Swagger UI, comes from the service, under its Content-Security-Policy."""
+    redoc = Watched(browser, base_url, enforce_csp=True)
+    redoc.page.goto(base_url + "/redoc")
+    redoc.page.wait_for_selector("h1", timeout=60_000)
+    assert (redoc.page.text_content("h1") or "").startswith("govmap")
+    redoc.page.wait_for_selector("h2:has-text('Who is accountable for X')")
+    redoc.clean()  # nothing fetched from outside 127.0.0.1, no console error
+    redoc.page.close()

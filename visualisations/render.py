@@ -102,6 +102,33 @@ def map_filter(graph: nx.MultiDiGraph, *, kinds: Iterable[str] = (), body_types:
                      focus=resolve(graph, focus).id if focus else None, depth=depth, day=day)
 
 
+STATUS_WORDS = {AssessmentStatus.UNDERWAY: "underway",
+                AssessmentStatus.UNDERWAY_NOT_SUFFICIENT: "underway, not yet sufficient",
+                AssessmentStatus.LITTLE_OR_NO_WORK: "little or no work"}
+
+
+def map_vocabularies(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, str]]]:
+    """The choices of every map filter, keyed by the query parameter each one fills, each
+    a value with the words a person reads: the one source the explorer builds its selects
+    from, so a page choice is always a value `map_filter` accepts.
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> g = build_snapshot([Entity(id="p", kind="priority_area", name="Planning")], [])
+    >>> vocabularies = map_vocabularies(g)
+    >>> vocabularies["priority"], vocabularies["rel"][0]
+    ([{'value': 'p', 'label': 'Planning'}], {'value': 'REPORTS_TO', 'label': 'reports to'})
+    """
+    def words(vocabulary: type[StrEnum]) -> list[dict[str, str]]:
+        return [{"value": v.value, "label": v.value.replace("_", " ")} for v in vocabulary]
+
+    areas = sorted((e for _, e in graph.nodes(data="entity") if e.kind == NodeKind.PRIORITY_AREA),
+                   key=lambda e: e.name)
+    return {"kind": words(NodeKind), "type": words(BodyType),
+            "priority": [{"value": e.id, "label": e.name} for e in areas],
+            "rel": [{"value": t.value, "label": RELATIONSHIPS[t].reads} for t in RelType],
+            "status": [{"value": s.value, "label": STATUS_WORDS[s]} for s in AssessmentStatus]}
+
+
 def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
     """The part of `graph` that `keep` selects (a copy, safe to change).
 

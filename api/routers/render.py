@@ -25,6 +25,7 @@ from govmap.visualisations.render import (
     legend,
     map_filter,
     map_page,
+    map_vocabularies,
     network_data,
     vis_asset,
 )
@@ -97,8 +98,18 @@ def graph_json(
 
     Example: `GET /render/graph.json?kind=body&kind=action`
     """
-    return {**network_data(filtered_graph(graph, keep), layout=layout), "legend": legend(),
-            "body_types": [t.value for t in BodyType]}
+    return {**network_data(filtered_graph(graph, keep), layout=layout), "legend": legend()}
+
+
+@router.get("/render/vocabularies.json", responses=errors(404, 422), summary="The map filters' choices")
+def vocabularies(graph: GraphDep) -> dict[str, list[dict[str, str]]]:
+    """Every choice each map filter offers, keyed by its query parameter (kind, type,
+    priority, rel, status), as a value and the words a person reads: the explorer builds
+    its selects from this alone.
+
+    Example: `GET /render/vocabularies.json`
+    """
+    return map_vocabularies(graph)
 
 
 @router.get("/render/map.html", response_class=HTMLResponse, responses=errors(404, 422),

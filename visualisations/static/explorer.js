@@ -1,6 +1,8 @@
 // The explorer: a map from /render/graph.json (top down by default), search through
 // /entities, a panel that reads /entities/{id}, /accountability, /analysis/gaps and
-// /analysis/duplication, and a what-if panel that posts to /scenarios.
+// /analysis/duplication, a what-if panel that posts to /scenarios, and the whole map's
+// gaps, overlaps and recommendations as views (/analysis/gaps, /analysis/duplication,
+// /reports/streamlining?format=json). Every filter's choices come from /render/vocabularies.json.
 // Data is only ever written into the page with textContent, never as HTML, except the
 // map's tooltips, which the server builds from escaped strings.
 "use strict";
@@ -66,6 +68,13 @@ function asElement(item) {
 
 function edgeKey(source, type, target) { return `${source}|${type}|${target}`; }
 
+// `&as_at=…` when the reviewer chose a date: the findings then describe that day's map.
+function asAtQuery() {
+  return state.get("as_at") ? `&as_at=${encodeURIComponent(state.get("as_at"))}` : "";
+}
+
+function words(value) { return value.replaceAll("_", " "); }
+
 // ---- the map -------------------------------------------------------------
 
 async function loadMap() {
@@ -84,11 +93,6 @@ async function loadMap() {
   mapData = data;
   document.getElementById("count").textContent = `${data.nodes.length} entities, ${data.edges.length} relations`;
   drawLegend(data.legend);
-  const types = document.getElementById("f-type");
-  if (types.options.length === 1) {
-    for (const value of data.body_types) types.append(el("option", value.replaceAll("_", " "), { value }));
-    types.value = state.get("type") || "";
-  }
   original = { nodes: new Map(), edges: new Map() };
   const nodes = new vis.DataSet(data.nodes.map((node) => {
     if (node.ends) node.label += `\nends ${node.ends.slice(0, 4)}`; // what ends is marked
@@ -120,6 +124,7 @@ async function loadMap() {
   });
   fillBodyChoices(data.nodes);
   if (state.get("selected")) select(state.get("selected"), { centre: true });
+  if (state.get("view")) showView(state.get("view"));
 }
 
 // The top-down view opens on its upper bands at reading size; a small map is fitted whole.
@@ -247,7 +252,7 @@ async function select(id, options) {
   if (options && options.centre) centreOn(id);
   const panel = document.getElementById("panel");
   panel.replaceChildren(el("p", "Loading…"));
-  const asAt = state.get("as_at") ? `&as_at=${encodeURIComponent(state.get("as_at"))}` : "";
+  const asAt = asAtQuery();
   const quiet = (promise) => promise.catch((error) => ({ error: error.message }));
   // the findings can be slow on a large graph: the panel and the focus do not wait for them
   const gapsAsked = quiet(getJSON(`/analysis/gaps?entity=${encodeURIComponent(id)}${asAt}`));
@@ -538,18 +543,17 @@ function showActiveFilters() {
   }
 }
 
+// Every select's choices from one source, keyed by the query parameter the select fills.
 async function fillFilters() {
-  const schema = await getJSON("/openapi.json");
-  const enumOf = (name) => schema.components.schemas[name].enum;
-  const fill = (id, values) => {
-    const select = document.getElementById(id);
-    for (const value of values) select.append(el("option", value.replaceAll("_", " "), { value }));
-  };
-  fill("f-kind", enumOf("NodeKind"));
-  fill("f-rel", enumOf("RelType"));
-  const priorities = await getJSON("/entities?kind=priority_area&limit=50");
-  const select = document.getElementById("f-priority");
-  for (const area of priorities.items) select.append(el("option", area.name, { value: area.id }));
+  let problem = null;
+  try {
+    const vocabularies = await getJSON("/render/vocabularies.json");
+    for (const select of document.querySelectorAll("select[data-param]")) {
+      for (const choice of vocabularies[select.dataset.param]) select.append(el("option", choice.label, { value: choice.value }));
+    }
+  } catch (error) {
+    problem = el("p", `The filters' choices could not load: ${error.message}`, { class: "error", id: "filters-error" });
+  }
   for (const control of document.querySelectorAll("[data-param]")) {
     control.value = state.get(control.dataset.param) || "";
     control.addEventListener("change", () => {
@@ -559,6 +563,7 @@ async function fillFilters() {
     });
   }
   showActiveFilters();
+  if (problem) document.getElementById("active-filters").prepend(problem);
 }
 
 document.getElementById("reset").addEventListener("click", () => {
@@ -694,5 +699,143 @@ document.getElementById("whatif-clear").addEventListener("click", () => {
   document.body.dataset.whatif = "";
   clearFocus();
 });
+
+// ---- questions about the whole map: gaps, overlaps, recommendations -------
+
+const VIEWS = { gaps: gapsView, overlaps: overlapsView, recommendations: recommendationsView };
+const VIEW_NAMES = { gaps: "The gaps", overlaps: "The overlaps", recommendations: "The recommendations" };
+
+// An item a reviewer can click, or reach with Tab and open with Enter; links inside keep their own click.
+function clickable(node, action) {
+  node.classList.add("item");
+  node.tabIndex = 0;
+  const run = (event) => { if (!event.target.closest("a")) action(); };
+  node.addEventListener("click", run);
+  node.addEventListener("keydown", (event) => { if (event.key === "Enter") run(event); });
+  return node;
+}
+
+// Light `ids` (and the lines between them) on the map, dim the rest, and bring them into view.
+function focusOn(ids) {
+  if (!network) return;
+  const lit = new Set(ids.filter((id) => original.nodes.has(id)));
+  const litEdges = new Set(network.body.data.edges.get().filter((edge) => lit.has(edge.from) && lit.has(edge.to)).map((edge) => edge.id));
+  highlight(lit, litEdges, new Map([...lit].map((id) => [id, { borderWidth: 3 }])));
+  show([...lit]);
+}
+
+async function showView(name) {
+  if (!VIEWS[name]) name = "gaps";
+  const token = ++showView.latest;
+  const box = document.getElementById("question-view");
+  document.getElementById("questions").hidden = false;
+  for (const tab of document.querySelectorAll("#questions [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.view === name));
+  state.set("view", name);
+  saveState();
+  box.dataset.view = "";
+  box.replaceChildren(el("p", "Loading…"));
+  try {
+    const shown = await VIEWS[name]();
+    if (token !== showView.latest) return; // a newer tab or date owns the view
+    box.replaceChildren(...shown);
+    box.dataset.view = name; // complete
+  } catch (error) {
+    if (token === showView.latest) box.replaceChildren(el("p", `${VIEW_NAMES[name]} could not load: ${error.message}`, { class: "error", id: "view-error" }));
+  }
+}
+showView.latest = 0;
+
+function whoSaid(gap) {
+  if (gap.basis !== "stated") return "derived by govmap's rules from the map";
+  const who = gap.assessed_by.map((ref) => ref.name).join(", ") || "the documents";
+  return `stated by ${who}${gap.assessed_on ? `, ${gap.assessed_on.slice(0, 4)}` : ""}`;
+}
+
+// Every gap, most severe first (the API's order), with who stated it and when.
+async function gapsView() {
+  const gaps = await getJSON(`/analysis/gaps?limit=500${asAtQuery()}`);
+  const list = el("ol", null, { id: "view-gaps" });
+  for (const gap of gaps.items) {
+    const item = clickable(el("li", null, { "data-id": gap.entity.id }), () => select(gap.entity.id, { centre: true }));
+    item.append(el("span", gap.severity, { class: `sev-${gap.severity}` }), " ", el("strong", gap.entity.name),
+      ` — ${words(gap.kind)}: ${gap.message}`, el("div", whoSaid(gap), { class: "doc who" }));
+    list.append(item);
+  }
+  const bySeverity = ["high", "medium", "low"].map((level) => `${gaps.items.filter((gap) => gap.severity === level).length} ${level}`);
+  const partial = gaps.items.length < gaps.total ? `; the first ${gaps.items.length} shown` : "";
+  return [el("p", `${gaps.total} gaps (${bySeverity.join(", ")}${partial}), most severe first. Click one to focus its entity.`, { class: "meta" }), list];
+}
+
+function pairsOf(refs) {
+  const pairs = [];
+  refs.forEach((one, i) => refs.slice(i + 1).forEach((other) => pairs.push([one, other])));
+  return pairs.length ? pairs : [refs];
+}
+
+// Each duplication finding as the pairs of its members, with what they share and why.
+async function overlapsView() {
+  const found = await getJSON(`/analysis/duplication?limit=500${asAtQuery()}`);
+  const head = el("tr");
+  head.append(el("th", "Pair"), el("th", "What they share"), el("th", "Why"));
+  const thead = el("thead");
+  thead.append(head);
+  const rows = el("tbody");
+  for (const finding of found.items) {
+    for (const pair of pairsOf(finding.entities)) {
+      const ids = [...pair.map((ref) => ref.id), ...(finding.object ? [finding.object.id] : [])];
+      const row = clickable(el("tr", null, { "data-ids": ids.join(" ") }), () => focusOn(ids));
+      const members = el("td");
+      pair.forEach((ref, i) => members.append(i ? " and " : "", entityLink(ref)));
+      const shared = el("td");
+      shared.append(el("strong", words(finding.kind)), `: ${finding.title}`);
+      if (finding.object) shared.append(" (", entityLink(finding.object), ")");
+      row.append(members, shared, el("td", finding.explanation));
+      rows.append(row);
+    }
+  }
+  const table = el("table", null, { id: "view-overlaps" });
+  table.append(thead, rows);
+  return [el("p", `${found.total} findings as ${rows.children.length} rows. Click a row to light the pair on the map.`, { class: "meta" }), table];
+}
+
+// The streamlining report's recommendations: title, priority, who should act, and its rows.
+async function recommendationsView() {
+  const report = await getJSON("/reports/streamlining?format=json");
+  const box = el("div", null, { id: "view-recommendations" });
+  for (const rec of report.recommendations) {
+    const item = el("article", null, { class: "recommendation", "data-id": rec.id });
+    const title = clickable(el("h4", `${rec.number}. ${rec.title}`), () => focusOn(rec.entities.map((ref) => ref.id)));
+    const meta = el("p", null, { class: "meta" });
+    meta.append(el("span", `${rec.priority} priority`, { class: `sev-${rec.priority}` }), ` · ${rec.timescale} · ${rec.confidence}`);
+    const who = el("p", "Who should act: ", { class: "who" });
+    rec.addressees.forEach((ref, i) => who.append(i ? ", " : "", entityLink(ref)));
+    if (!rec.addressees.length) who.append("not named");
+    const rows = el("ul", null, { class: "rows" });
+    for (const row of rec.rows) {
+      const line = clickable(el("li", null, { "data-id": row.subject.id }), () => select(row.subject.id, { centre: true }));
+      line.append(el("strong", row.subject.name), `: ${row.detail}`);
+      if (row.owners.length) line.append(el("span", ` (owner: ${row.owners.map((ref) => ref.name).join(", ")})`, { class: "doc" }));
+      rows.append(line);
+    }
+    const more = el("details");
+    more.open = rec.rows.length <= 3;
+    more.append(el("summary", `${rec.rows.length} rows`), rows);
+    item.append(title, meta, who, el("p", `What to do: ${rec.action}. ${rec.rationale}`), more);
+    box.append(item);
+  }
+  return [el("p", `${report.recommendations.length} recommendations, by priority. Click a title to light what it is about, a row to focus it.`, { class: "meta" }), box];
+}
+
+document.getElementById("questions-open").addEventListener("click", () => {
+  const box = document.getElementById("questions");
+  if (box.hidden) { showView(state.get("view") || "gaps"); return; }
+  box.hidden = true;
+  state.delete("view");
+  saveState();
+});
+
+for (const tab of document.querySelectorAll("#questions [role=tab]")) {
+  tab.addEventListener("click", () => showView(tab.dataset.view));
+}
 
 fillFilters().then(loadMap);
