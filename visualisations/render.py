@@ -454,6 +454,12 @@ def vis_asset(name: str) -> str:
 
 
 @cache
+def own_asset(name: str) -> str:
+    """A script or style of govmap's own pages (`visualisations/static/`)."""
+    return (resources.files("govmap.visualisations") / "static" / name).read_text(encoding="utf-8")
+
+
+@cache
 def _templates() -> Environment:
     return Environment(loader=PackageLoader("govmap.visualisations", "templates"),
                        autoescape=select_autoescape(["html", "j2"]))
@@ -471,7 +477,7 @@ class Page:
         return _templates().get_template("map.html.j2").render(
             title=self.title, data=self.data, notes=self.notes, minimal=self.minimal, node_legend=NODE_LEGEND,
             edge_legend=EDGE_LEGEND, vis_js=vis_asset("vis-network.min.js"),
-            vis_css=vis_asset("vis-network.css"))
+            vis_css=vis_asset("vis-network.css"), common_js=own_asset("map-common.js"))
 
     def write(self, path: Path) -> Path:
         path.write_text(self.html(), encoding="utf-8")
@@ -483,8 +489,9 @@ def map_page(graph: nx.MultiDiGraph, keep: MapFilter = MapFilter()) -> Page:
     part = filtered_graph(graph, keep)
     title = (f"Around {graph.nodes[keep.focus]['entity'].name} (depth {keep.depth})"
              if keep.focus else "The Promise governance map")
-    return Page(title, network_data(part), [f"{part.number_of_nodes()} entities, "
-                                            f"{part.number_of_edges()} relations"])
+    # top down, as the explorer opens: the same layout code, computed here
+    return Page(title, network_data(part, layout="layers"), [f"{part.number_of_nodes()} entities, "
+                                                             f"{part.number_of_edges()} relations"])
 
 
 def accountability_page(graph: nx.MultiDiGraph, chain: AccountabilityChain) -> Page:

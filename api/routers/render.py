@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -27,6 +25,7 @@ from govmap.visualisations.render import (
     map_page,
     map_vocabularies,
     network_data,
+    own_asset,
     vis_asset,
 )
 
@@ -35,14 +34,10 @@ router = APIRouter(tags=["map"])
 ASSETS = {
     "vis-network.min.js": ("application/javascript", lambda: vis_asset("vis-network.min.js")),
     "vis-network.css": ("text/css", lambda: vis_asset("vis-network.css")),
-    "explorer.js": ("application/javascript", lambda: _own_asset("explorer.js")),
-    "explorer.css": ("text/css", lambda: _own_asset("explorer.css")),
+    "map-common.js": ("application/javascript", lambda: own_asset("map-common.js")),
+    "explorer.js": ("application/javascript", lambda: own_asset("explorer.js")),
+    "explorer.css": ("text/css", lambda: own_asset("explorer.css")),
 }
-
-
-@cache
-def _own_asset(name: str) -> str:
-    return (resources.files("govmap.visualisations") / "static" / name).read_text(encoding="utf-8")
 
 
 def map_filter_query(
@@ -70,7 +65,7 @@ def explorer() -> HTMLResponse:
 
     Example: `GET /?selected=promise-oversight-board`
     """
-    return HTMLResponse(_own_asset("explorer.html"))
+    return HTMLResponse(own_asset("explorer.html"))
 
 
 @router.get("/static/{name}", responses=errors(404), summary="The explorer's scripts and styles")

@@ -4,7 +4,7 @@
 // gaps, overlaps and recommendations as views (/analysis/gaps, /analysis/duplication,
 // /reports/streamlining?format=json). Every filter's choices come from /render/vocabularies.json.
 // Data is only ever written into the page with textContent, never as HTML, except the
-// map's tooltips, which the server builds from escaped strings.
+// map's tooltips, which the server builds from escaped strings (asElement, map-common.js).
 "use strict";
 
 const state = new URLSearchParams(window.location.search);
@@ -55,15 +55,6 @@ function saveState() {
   const query = state.toString();
   window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
   showActiveFilters();
-}
-
-function asElement(item) {
-  if (typeof item.title === "string") {
-    const box = document.createElement("div");
-    box.innerHTML = item.title; // built server-side from html.escape()d strings
-    item.title = box;
-  }
-  return item;
 }
 
 function edgeKey(source, type, target) { return `${source}|${type}|${target}`; }
