@@ -37,9 +37,11 @@ test: install-test lint
 lint: install-test
 	$(BIN)/ruff check .
 
-## bench: timings against a baseline measured in the same process
+## bench: timings against a baseline measured in the same process; the figures at
+## 10^3-10^5 entities go to benchmarks/results.json as well
 bench: install-test
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.scale
 
 ## load: a load check on loopback (its own server and store): reads, queries and writes, ~75 s
 load: install

@@ -23,16 +23,19 @@ laws.yaml:2: entities[0].kind: 'law' is not a node kind; expected one of body, .
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.resolver import implicit_resolvers as RUAMEL_RESOLVERS
 
 from govmap.errors import SeedProblem, SeedValidationError
 from govmap.model import (
@@ -44,6 +47,7 @@ from govmap.model import (
     completeness_problems,
     joins_problems,
 )
+from govmap.queries.common import collector_paused
 
 SECTIONS: dict[str, type[BaseModel]] = {"entities": Entity, "relations": Relation}
 
@@ -78,7 +82,96 @@ def read_seed(
 
 
 def read_seed_files(files: Iterable[Path], *, display_root: Path | None = None) -> Dataset:
-    """Read the given seed files together; see `read_seed`."""
+    """Read the given seed files together; see `read_seed`.
+
+    They are parsed fast first (PyYAML's C parser, no line numbers): a seed is read far
+    more often than it is wrong. At the first sign of a problem, or of anything the fast
+    parse might read differently, they are read again keeping every line, so that each
+    problem is reported where it is (and the answer is the located read's).
+    """
+    files = list(files)
+    with collector_paused():  # a read makes millions of small objects, none of them cyclic
+        try:
+            return _read_fast(files, display_root)
+        except _Unsure:
+            return _read_located(files, display_root)
+
+
+class _Unsure(Exception):
+    """The fast read found a problem, or something it might read unlike ruamel."""
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's C loader (where libyaml is installed) reading YAML 1.2 as ruamel does
+    (``yes`` and ``1:20`` are text, ``1e3`` a number); it raises `_Unsure` at what ruamel
+    would refuse (a duplicate key) or read otherwise (integers such as ``017``, ``0o17``)."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+        written = [k for k, _ in node.value if not k.tag.endswith(":merge")]  # merged keys may repeat
+        keys = [self.construct_object(k, deep=deep) for k in written]
+        if len(set(map(str, keys))) != len(keys):
+            raise _Unsure("a duplicate key")
+        return {str(k): v for k, v in super().construct_mapping(node, deep=deep).items()}
+
+    def construct_yaml_int(self, node: Any) -> int:
+        text = self.construct_scalar(node)
+        if not _PLAIN_INT.match(text):
+            raise _Unsure(f"an integer read differently by YAML 1.1 and 1.2: {text!r}")
+        return int(text.replace("_", ""))
+
+
+_PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+for _versions, _tag, _pattern, _first in RUAMEL_RESOLVERS:
+    if (1, 2) in _versions and _tag.endswith((":bool", ":float", ":int", ":null", ":timestamp", ":merge")):
+        _FastLoader.add_implicit_resolver(_tag, _pattern, _first)
+_FastLoader.add_constructor("tag:yaml.org,2002:int", _FastLoader.construct_yaml_int)
+
+
+def _read_fast(files: list[Path], display_root: Path | None) -> Dataset:
+    """The seed read with the fast parser; raises `_Unsure` at the first problem."""
+    entities: list[tuple[Entity, str, int | None]] = []
+    relations: list[tuple[Relation, str, int | None]] = []
+    problems: list[SeedProblem] = []
+    for path in files:
+        name = _display_name(path, display_root)
+        for section, index, data in _fast_items(path):
+            record = validate_record(section, data, where=(name, None, index), problems=problems)
+            if problems or record is None:
+                raise _Unsure(problems)
+            if isinstance(record, Entity):
+                entities.append((record, name, None))
+            else:
+                relations.append((record, name, None))
+    try:
+        return checked_dataset(entities, relations)
+    except SeedValidationError as exc:
+        raise _Unsure(exc) from exc
+
+
+def _fast_items(path: Path) -> Iterator[tuple[str, int, Any]]:
+    """(section, index, fields) of every record of one file, parsed fast."""
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise _Unsure(exc) from exc
+    if document is None:
+        return
+    if not isinstance(document, dict) or set(document) - set(SECTIONS):
+        raise _Unsure("not a mapping of the seed's sections")
+    for section in SECTIONS:
+        items = document.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise _Unsure(f"{section} is not a list")
+        for index, item in enumerate(items):
+            yield section, index, item
+
+
+def _read_located(files: list[Path], display_root: Path | None) -> Dataset:
+    """The seed read keeping the line of every record and field, for its problems."""
     problems: list[SeedProblem] = []
     entities: list[tuple[Entity, str, int | None]] = []
     relations: list[tuple[Relation, str, int | None]] = []

@@ -71,7 +71,7 @@ from govmap.model import (
     RelType,
     Strength,
 )
-from govmap.queries.common import EntityRef, Evidence, as_at, entity, resolve
+from govmap.queries.common import EntityRef, Evidence, as_at, collector_paused, entity, resolve
 
 _FORWARD = frozenset(str(t) for t, m in RELATIONSHIPS.items() if m.upward == "forward")
 _BACKWARD = frozenset(str(t) for t, m in RELATIONSHIPS.items() if m.upward == "backward")
@@ -183,40 +183,107 @@ def is_top(graph: nx.MultiDiGraph, node: str) -> bool:
     return entity(graph, node).type in TOP_TYPES
 
 
+class UpwardMemo:
+    """The upward lines of one graph and the paths up from each start, each worked out
+    once: a whole-graph pass (every chain, the gaps, the report) asks for the same lines
+    and the same leads again and again, and one walk per entity made it quadratic.
+
+    The answers are exactly those of walking afresh, because the paths up from a start
+    depend on nothing but the start. A memo is valid only while its graph is unchanged:
+    make one per pass over a snapshot, and never keep one past a change (a what-if
+    changes its copy in place).
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self._hops: dict[str, list[tuple[str, Relation]]] = {}
+        self._refs: dict[str, EntityRef] = {}
+        self._steps: dict[tuple[str, str, str], Hop] = {}
+        self._paths: dict[str, list[ChainPath]] = {}
+
+    def hops(self, node: str) -> list[tuple[str, Relation]]:
+        """`upward_hops` of `node`, listed once."""
+        found = self._hops.get(node)
+        if found is None:
+            found = self._hops[node] = list(upward_hops(self.graph, node))
+        return found
+
+    def ref(self, node: str) -> EntityRef:
+        found = self._refs.get(node)
+        if found is None:
+            found = self._refs[node] = EntityRef.of(entity(self.graph, node))
+        return found
+
+    def dead_end(self, node: str) -> PathEnd | None:
+        """How a path ends at `node` when it cannot go further up: None when it can."""
+        if is_top(self.graph, node):
+            return "top"
+        if self.hops(node):
+            return None
+        e = entity(self.graph, node)
+        return "broken" if e.kind != NodeKind.BODY or e.in_scottish_public_sector else "outside_scope"
+
+    def hop(self, lower: str, upper: str, relation: Relation) -> Hop:
+        """One step up, built once for every path through it."""
+        key = (lower, upper, str(relation.type))
+        found = self._steps.get(key)
+        if found is None:
+            rule = RELATIONSHIPS[relation.type]
+            reads = rule.reads if rule.upward == "forward" else rule.reads_inverse
+            found = self._steps[key] = Hop(lower=self.ref(lower), upper=self.ref(upper), reads=reads,
+                                           strength=hop_strength(relation),
+                                           evidence=Evidence.of(relation))
+        return found
+
+    def path(self, start: str, hops: list[Hop], ends: PathEnd) -> ChainPath:
+        if ends == "top":
+            formal = all(h.strength == Strength.FORMAL for h in hops)
+            standing: Standing = "formal" if formal else "soft_only"
+        else:
+            standing = "outside_scope" if ends == "outside_scope" else "broken"
+        return ChainPath(start=self.ref(start), hops=list(hops), ends=ends, standing=standing)
+
+    def paths(self, start: str) -> list[ChainPath]:
+        """`paths_to_top(graph, start)`, walked once per start."""
+        found = self._paths.get(start)
+        if found is None:
+            found = self._paths[start] = self.walk(start, MAX_DEPTH)
+        return found
+
+    def walk(self, start: str, max_depth: int) -> list[ChainPath]:
+        """Every simple path up from `start`; see `paths_to_top`."""
+        paths: list[ChainPath] = []
+
+        def step(node: str, trail: list[str], hops: list[Hop]) -> None:
+            if len(paths) >= MAX_PATHS:
+                return
+            end = self.dead_end(node)
+            if end is not None:
+                paths.append(self.path(start, hops, end))
+                return
+            if len(hops) >= max_depth:
+                paths.append(self.path(start, hops, "depth_limit"))
+                return
+            for upper, relation in self.hops(node):
+                hop = self.hop(node, upper, relation)
+                if upper in trail:
+                    paths.append(self.path(start, [*hops, hop], "circular"))
+                else:
+                    step(upper, [*trail, upper], [*hops, hop])
+
+        step(start, [start], [])
+        return paths
+
+
 def dead_end(graph: nx.MultiDiGraph, node: str) -> PathEnd | None:
     """How a path ends at `node` when it cannot go further up: None when it can."""
-    if is_top(graph, node):
-        return "top"
-    if next(upward_hops(graph, node), None) is not None:
-        return None
-    e = entity(graph, node)
-    return "broken" if e.kind != NodeKind.BODY or e.in_scottish_public_sector else "outside_scope"
+    return UpwardMemo(graph).dead_end(node)
 
 
 def paths_to_top(graph: nx.MultiDiGraph, start: str, max_depth: int = MAX_DEPTH) -> list[ChainPath]:
     """Every simple path up from `start`, each ending at the top, outside the Scottish
     public sector, at a break, in a cycle or at the depth limit."""
-    paths: list[ChainPath] = []
-
-    def walk(node: str, trail: list[str], hops: list[Hop]) -> None:
-        if len(paths) >= MAX_PATHS:
-            return
-        end = dead_end(graph, node)
-        if end is not None:
-            paths.append(_path(graph, start, hops, end))
-            return
-        if len(hops) >= max_depth:
-            paths.append(_path(graph, start, hops, "depth_limit"))
-            return
-        for upper, relation in upward_hops(graph, node):
-            hop = _hop(graph, node, upper, relation)
-            if upper in trail:
-                paths.append(_path(graph, start, [*hops, hop], "circular"))
-            else:
-                walk(upper, [*trail, upper], [*hops, hop])
-
-    walk(start, [start], [])
-    return paths
+    return UpwardMemo(graph).walk(start, max_depth)
 
 
 def paths_from_pushdown(graph: nx.MultiDiGraph, start: str,
@@ -225,15 +292,16 @@ def paths_from_pushdown(graph: nx.MultiDiGraph, start: str,
     and prefix, as entity ids and relation keys), keeping those the walk would end on.
     A path over a line that `graph` does not hold (a view without the reference layer,
     say) is left out."""
+    memo = UpwardMemo(graph)
     candidates = [([start], [])] + [(ids, keys) for ids, keys in raw]
     paths = []
     for ids, keys in candidates:
         head, last = ids[:-1], ids[-1]
-        if len(set(head)) != len(head) or any(dead_end(graph, n) for n in head if n in graph):
+        if len(set(head)) != len(head) or any(memo.dead_end(n) for n in head if n in graph):
             continue
         if not all(graph.has_edge(*_ends_of(key)) for key in keys):
             continue
-        ends: PathEnd | None = "circular" if last in head else dead_end(graph, last)
+        ends: PathEnd | None = "circular" if last in head else memo.dead_end(last)
         if ends is None and len(keys) >= MAX_DEPTH:
             ends = "depth_limit"
         if ends is None:
@@ -241,31 +309,14 @@ def paths_from_pushdown(graph: nx.MultiDiGraph, start: str,
         hops = []
         for lower, upper, key in zip(ids[:-1], ids[1:], keys, strict=True):
             relation = graph.edges[_ends_of(key)]["relation"]
-            hops.append(_hop(graph, lower, upper, relation))
-        paths.append(_path(graph, start, hops, ends))
+            hops.append(memo.hop(lower, upper, relation))
+        paths.append(memo.path(start, hops, ends))
     return paths
 
 
 def _ends_of(key: str) -> tuple[str, str, str]:
     source, rel_type, target = key.split("|")
     return source, target, rel_type
-
-
-def _hop(graph: nx.MultiDiGraph, lower: str, upper: str, relation: Relation) -> Hop:
-    rule = RELATIONSHIPS[relation.type]
-    reads = rule.reads if rule.upward == "forward" else rule.reads_inverse
-    return Hop(lower=EntityRef.of(entity(graph, lower)), upper=EntityRef.of(entity(graph, upper)),
-               reads=reads, strength=hop_strength(relation), evidence=Evidence.of(relation))
-
-
-def _path(graph: nx.MultiDiGraph, start: str, hops: list[Hop], ends: PathEnd) -> ChainPath:
-    if ends == "top":
-        formal = all(h.strength == Strength.FORMAL for h in hops)
-        standing: Standing = "formal" if formal else "soft_only"
-    else:
-        standing = "outside_scope" if ends == "outside_scope" else "broken"
-    return ChainPath(start=EntityRef.of(entity(graph, start)), hops=list(hops), ends=ends,
-                     standing=standing)
 
 
 def best_standing(standings: list[Standing]) -> Standing:
@@ -303,9 +354,10 @@ def leads_of(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, Relation]]:
                    if k == str(RelType.LEADS)), key=lambda p: p[0])
 
 
-def chain_flags(graph: nx.MultiDiGraph, subject: Entity, lead_edges: list[tuple[str, Relation]],
+def chain_flags(memo: UpwardMemo, subject: Entity, lead_edges: list[tuple[str, Relation]],
                 starts: list[LeadStanding], paths: list[ChainPath]) -> list[Flag]:
     """The warnings a reviewer needs about a chain; see the module notes for each."""
+    graph = memo.graph
     flags: list[Flag] = []
     leads = [u for u, _ in lead_edges]
     if subject.kind == NodeKind.ACTION and not leads:
@@ -337,7 +389,7 @@ def chain_flags(graph: nx.MultiDiGraph, subject: Entity, lead_edges: list[tuple[
     for node in _bodies_on(paths):
         # A soft line (an oversight board watching) is not a principal: only formal lines
         # to different bodies leave a body unsure whom it answers to.
-        principals = sorted({upper for upper, r in upward_hops(graph, node)
+        principals = sorted({upper for upper, r in memo.hops(node)
                              if hop_strength(r) == Strength.FORMAL})
         if len(principals) > 1 and not is_top(graph, node):
             flags.append(Flag(code="several_principals", entities=[node, *principals], message=(
@@ -364,13 +416,15 @@ def _bodies_on(paths: list[ChainPath]) -> list[str]:
     return list(seen)
 
 
-def accountability_chain(graph: nx.MultiDiGraph, subject: str, *,
-                         day: dt.date | None = None) -> AccountabilityChain:
+def accountability_chain(graph: nx.MultiDiGraph, subject: str, *, day: dt.date | None = None,
+                         memo: UpwardMemo | None = None) -> AccountabilityChain:
     """Who is accountable for `subject` (an action or a body; id, name or alias).
 
     For an action, the chain starts at each lead; for anything else, at the subject.
     Every hop carries its relation's evidence and strength; the answer says how each
-    start and the subject as a whole stand (see the module notes).
+    start and the subject as a whole stand (see the module notes). A whole-graph pass
+    passes one `memo` of the graph (after `day`) to every call, so that each line and
+    each lead's paths are worked out once.
 
     >>> from govmap.snapshot import build_snapshot
     >>> es = [Entity(id="x", kind="action", name="X"),
@@ -383,6 +437,10 @@ def accountability_chain(graph: nx.MultiDiGraph, subject: str, *,
     (['parl'], 'soft_only', True)
     """
     graph = as_at(graph, day)
+    if memo is None:
+        memo = UpwardMemo(graph)
+    elif memo.graph is not graph:
+        raise ValueError("the memo is of another graph (or of the graph on another day)")
     found = resolve(graph, subject)
     is_action = found.kind == NodeKind.ACTION
     lead_edges = leads_of(graph, found.id) if is_action else []
@@ -390,23 +448,23 @@ def accountability_chain(graph: nx.MultiDiGraph, subject: str, *,
     ranks = {u: r.rank for u, r in lead_edges}
     paths, starts = [], []
     for start in start_ids:
-        own = paths_to_top(graph, start)
+        own = memo.paths(start)
         paths += own
-        starts.append(LeadStanding(body=EntityRef.of(entity(graph, start)), rank=ranks.get(start),
+        starts.append(LeadStanding(body=memo.ref(start), rank=ranks.get(start),
                                    standing=best_standing([p.standing for p in own])))
     standing = action_standing(starts) if is_action else starts[0].standing
-    flags = chain_flags(graph, found, lead_edges, starts, paths)
+    flags = chain_flags(memo, found, lead_edges, starts, paths)
     tops = sorted({p.hops[-1].upper.id if p.hops else p.start.id for p in paths if p.ends == "top"})
     return AccountabilityChain(
         subject=EntityRef.of(found),
         standing=standing,
         soft_oversight_only=standing == "soft_only",
-        leads=[EntityRef.of(entity(graph, u)) for u, _ in lead_edges],
+        leads=[memo.ref(u) for u, _ in lead_edges],
         lead_evidence=[Evidence.of(r) for _, r in lead_edges],
         starts=starts,
         paths=paths,
-        bodies=[EntityRef.of(entity(graph, b)) for b in _bodies_on(paths)],
-        tops=[EntityRef.of(entity(graph, t)) for t in tops],
+        bodies=[memo.ref(b) for b in _bodies_on(paths)],
+        tops=[memo.ref(t) for t in tops],
         flags=flags,
         explanation=_explain(found, starts, standing, paths, tops, graph),
     )
@@ -445,9 +503,11 @@ def _explain(subject: Entity, starts: list[LeadStanding], standing: Standing,
 def all_chains(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> list[AccountabilityChain]:
     """The chain of every action and every body, for whole-graph flag summaries."""
     view = as_at(graph, day)
+    memo = UpwardMemo(view)
     subjects = sorted(n for n in view if entity(view, n).kind in (NodeKind.ACTION, NodeKind.BODY))
-    return [accountability_chain(view, n) for n in subjects]
+    with collector_paused():
+        return [accountability_chain(view, n, memo=memo) for n in subjects]
 
 
-__all__ = ["UPWARD_TYPES", "AccountabilityChain", "accountability_chain", "all_chains",
+__all__ = ["UPWARD_TYPES", "AccountabilityChain", "UpwardMemo", "accountability_chain", "all_chains",
            "paths_to_top", "upward_hops", "is_top", "leads_of"]

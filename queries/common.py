@@ -8,7 +8,10 @@ entity by id, name or alias through `resolve`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -105,6 +108,25 @@ def on_evidence(graph: nx.MultiDiGraph, evidence: EvidenceMode) -> nx.MultiDiGra
         return not graph.edges[u, v, key]["relation"].is_reference_only
 
     return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a whole-graph pass, and resume it (if
+    it was on) when the pass ends.
+
+    A pass builds hundreds of thousands of small result models that reference counting
+    frees; each young generation they fill made the collector scan everything alive
+    again, which was half the time of all chains at 10^4 entities. Only cyclic garbage
+    made during the pass waits for the next collection.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def entity(graph: nx.MultiDiGraph, node: str) -> Entity:

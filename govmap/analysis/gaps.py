@@ -64,8 +64,8 @@ from govmap.model import (
     RelType,
     Source,
 )
-from govmap.queries.accountability import accountability_chain, dead_end, leads_of
-from govmap.queries.common import EntityRef, Evidence, as_at, entity
+from govmap.queries.accountability import UpwardMemo, accountability_chain, leads_of
+from govmap.queries.common import EntityRef, Evidence, as_at, collector_paused, entity
 
 Severity = Literal["high", "medium", "low"]
 Basis = Literal["stated", "derived"]
@@ -161,20 +161,21 @@ def _change_programme_author(graph: nx.MultiDiGraph) -> list[EntityRef]:
             if k == RelType.AUTHORED] if "change-programme-one" in graph else []
 
 
-def action_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
+def action_gaps(memo: UpwardMemo, node: str) -> Iterator[Gap]:
+    graph = memo.graph
     action = entity(graph, node)
     leads = leads_of(graph, node)
     lead_evidence = [Evidence.of(r) for _, r in leads]
     if not leads:
         yield _gap("action_no_lead", "high", action, f"{action.name} has no lead organisation")
         return
-    if all(dead_end(graph, u) == "broken" for u, _ in leads):
+    if all(memo.dead_end(u) == "broken" for u, _ in leads):
         names = ", ".join(entity(graph, u).name for u, _ in leads)
         yield _gap("action_leads_unanchored", "high", action,
                    f"no lead of {action.name} has a line of accountability stated in the "
                    f"sources ({names})", evidence=lead_evidence)
     else:
-        starts = accountability_chain(graph, node).starts
+        starts = accountability_chain(graph, node, memo=memo).starts
         accountable = [s for s in starts if s.rank == LeadRank.PRIMARY] or starts
         standings = {s.standing for s in accountable}
         if "soft_only" in standings and "formal" not in standings:
@@ -184,13 +185,14 @@ def action_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
                        evidence=lead_evidence)
 
 
-def body_gaps(graph: nx.MultiDiGraph, node: str) -> Iterator[Gap]:
+def body_gaps(memo: UpwardMemo, node: str) -> Iterator[Gap]:
+    graph = memo.graph
     body = entity(graph, node)
     held = [d["relation"] for _, _, k, d in graph.out_edges(node, keys=True, data=True)
             if k in RESPONSIBILITY_TYPES]
     ended = body.valid_to is not None and body.valid_to < dt.date.today()
     organisation = body.type not in NOT_ORGANISATIONS
-    if dead_end(graph, node) == "broken" and body.in_scottish_public_sector and not ended \
+    if memo.dead_end(node) == "broken" and body.in_scottish_public_sector and not ended \
             and organisation:
         leads = sum(r.type == RelType.LEADS for r in held)
         severity: Severity = "high" if leads >= 3 else "medium" if held else "low"
@@ -241,12 +243,13 @@ def source_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
 
 
 def derived_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
+    memo = UpwardMemo(graph)  # one pass: each lead's lines and paths worked out once
     for node in sorted(graph):
         kind = entity(graph, node).kind
         if kind == NodeKind.ACTION:
-            yield from action_gaps(graph, node)
+            yield from action_gaps(memo, node)
         elif kind == NodeKind.BODY:
-            yield from body_gaps(graph, node)
+            yield from body_gaps(memo, node)
     yield from source_gaps(graph)
 
 
@@ -259,7 +262,8 @@ def gaps(graph: nx.MultiDiGraph, *, severity: Severity | None = None, kind: str 
     A filter on the date of assessment keeps only stated gaps assessed in that range.
     """
     graph = as_at(graph, day)
-    found = [*stated_gaps(graph), *derived_gaps(graph)]
+    with collector_paused():
+        found = [*stated_gaps(graph), *derived_gaps(graph)]
 
     def keep(g: Gap) -> bool:
         dated = assessed_from is None and assessed_to is None or (

@@ -44,8 +44,8 @@ from pydantic import BaseModel
 from govmap.analysis.duplication import DuplicationFinding, duplication
 from govmap.analysis.gaps import Gap, gaps
 from govmap.model import Confidence, LeadRank, NodeKind, RelType, Source, Strength
-from govmap.queries.accountability import accountability_chain, leads_of, upward_hops
-from govmap.queries.common import EntityRef, Evidence, entity
+from govmap.queries.accountability import UpwardMemo, accountability_chain, leads_of, upward_hops
+from govmap.queries.common import EntityRef, Evidence, collector_paused, entity
 
 Priority = Literal["high", "medium", "low"]
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -384,10 +384,11 @@ def _summary(members: list[Gap]) -> str:
 def from_chains(graph: nx.MultiDiGraph) -> list[Recommendation]:
     """One recommendation for every action with several leads and no single owner."""
     rows, findings = [], []
+    memo = UpwardMemo(graph)
     for node in sorted(graph):
         if entity(graph, node).kind != NodeKind.ACTION:
             continue
-        chain = accountability_chain(graph, node)
+        chain = accountability_chain(graph, node, memo=memo)
         flag = next((f for f in chain.flags if f.code == "shared_lead"), None)
         if flag is None or any(s.rank for s in chain.starts):
             continue  # one owner already, or a lead the text shares on purpose
@@ -443,8 +444,9 @@ def recommendations(graph: nx.MultiDiGraph) -> list[Recommendation]:
 
     Raises ValueError if a rule ever produces one that breaks a guard.
     """
-    made = [*from_gaps(graph, gaps(graph)), *from_chains(graph),
-            *from_duplication(graph, duplication(graph).findings)]
+    with collector_paused():
+        made = [*from_gaps(graph, gaps(graph)), *from_chains(graph),
+                *from_duplication(graph, duplication(graph).findings)]
     merged: dict[str, Recommendation] = {}
     for rec in made:  # two sources of one category (clarify_roles) become one recommendation
         if rec.id in merged:

@@ -36,7 +36,7 @@ from govmap.model import (
     RelType,
     Strict,
 )
-from govmap.queries.accountability import accountability_chain, upward_hops
+from govmap.queries.accountability import UpwardMemo, accountability_chain, upward_hops
 from govmap.queries.common import EntityRef, Evidence, entity
 from govmap.snapshot import build_snapshot
 
@@ -186,9 +186,10 @@ def _add(graph: nx.MultiDiGraph, source: str, rel_type: str, target: str, note: 
 def _chain_state(graph: nx.MultiDiGraph) -> dict[str, tuple[bool, bool, frozenset[str]]]:
     """For each action: (has leads, reaches the top, flag codes)."""
     state = {}
+    memo = UpwardMemo(graph)
     for node in graph:
         if entity(graph, node).kind == NodeKind.ACTION:
-            chain = accountability_chain(graph, node)
+            chain = accountability_chain(graph, node, memo=memo)
             state[node] = (bool(chain.leads), any(p.ends == "top" for p in chain.paths),
                            frozenset(f.code for f in chain.flags))
     return state
@@ -249,10 +250,14 @@ def what_if(graph: nx.MultiDiGraph, scenario: Scenario) -> ScenarioDiff:
         metrics_changed={k: (metrics_before[k], metrics_after[k]) for k in metrics_before
                          if metrics_before[k] != metrics_after[k]},
         orphaned=orphaned, summary="")
-    diff.summary = (f"{scenario.name}: {sum(c.change == 'breaks' for c in changes)} chains break, "
-                    f"{sum(c.change == 'heals' for c in changes)} heal, "
-                    f"{sum(c.change == 'loses_all_leads' for c in changes)} actions lose every lead; "
-                    f"{len(diff.gaps_opened)} gaps opened, {len(diff.gaps_closed)} closed; "
-                    f"{len(orphaned)} responsibilities left with no owner.")
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    breaks, heals, lose = (sum(c.change == kind for c in changes)
+                           for kind in ("breaks", "heals", "loses_all_leads"))
+    diff.summary = (f"{scenario.name}: {count(breaks, 'chain breaks', 'chains break')}, "
+                    f"{heals} heal, {count(lose, 'action loses', 'actions lose')} every lead; "
+                    f"{count(len(diff.gaps_opened), 'gap', 'gaps')} opened, {len(diff.gaps_closed)} closed; "
+                    f"{count(len(orphaned), 'responsibility', 'responsibilities')} left with no owner.")
     return diff
 

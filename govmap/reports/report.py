@@ -17,7 +17,7 @@ from govmap.analysis.gaps import Gap, gaps
 from govmap.analysis.recommendations import Recommendation, counts_by_category, recommendations
 from govmap.analysis.whatif import Scenario, ScenarioDiff, apply_scenario, what_if
 from govmap.model import RELATIONSHIPS, RESPONSIBILITY_TYPES, Confidence, NodeKind, RelType
-from govmap.queries.accountability import Standing, accountability_chain
+from govmap.queries.accountability import Standing, UpwardMemo, accountability_chain
 from govmap.queries.common import entity, on_evidence
 
 
@@ -123,17 +123,18 @@ def gaps_by_priority_area(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
 def action_chains(graph: nx.MultiDiGraph) -> list[ActionChain]:
     """Each action's standing on the documents alone and with the reference layer."""
     documents = on_evidence(graph, "documents")
+    full_memo, documents_memo = UpwardMemo(graph), UpwardMemo(documents)  # one pass over each
     rows = []
     for node in sorted(graph, key=lambda n: entity(graph, n).name):
         action = entity(graph, node)
         if action.kind != NodeKind.ACTION:
             continue
-        full = accountability_chain(graph, node)
+        full = accountability_chain(graph, node, memo=full_memo)
         area = entity(graph, action.priority_area).name if action.priority_area in graph else ""
         rows.append(ActionChain(
             action=action.name, priority_area=area,
             leads=", ".join(s.body.name + (" (primary)" if s.rank else "") for s in full.starts),
-            with_documents=accountability_chain(documents, node).standing,
+            with_documents=accountability_chain(documents, node, memo=documents_memo).standing,
             with_reference=full.standing,
             leads_by_standing=dict(Counter(str(st.standing) for st in full.starts)),
             explanation=full.explanation))
