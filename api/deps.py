@@ -121,7 +121,6 @@ def current_editor(
 
 
 EditorDep = Annotated[Editor, Depends(current_editor)]
-WriteAllowed = Depends(current_editor)
 
 
 def authorship(

@@ -32,7 +32,7 @@ from govmap.diff import Point, diff_between
 from govmap.editors import Role, add_editor
 from govmap.errors import GovmapError, InvalidRequestError
 from govmap.evidence import unfound_excerpts
-from govmap.history import Authorship, RecordChange, history_json, select
+from govmap.history import Authorship, RecordChange, history_json, newest_first
 from govmap.interop import FORMATS, interop_format
 from govmap.interop.importing import import_into
 from govmap.interop.registry import format_for_file
@@ -42,7 +42,7 @@ from govmap.model import (
     not_one_of,
 )
 from govmap.queries.accountability import STANDING_READS, accountability_chain
-from govmap.queries.common import EvidenceMode, on_evidence, resolve
+from govmap.queries.common import EvidenceMode, on_evidence
 from govmap.reports import build_report, render_report, report_format
 from govmap.seed import default_seed_dir, read_seed, write_seed
 from govmap.settings import get_settings
@@ -285,11 +285,7 @@ def history(
     Example: govmap history --entity "Promise Oversight Board"
     """
     with _clean_errors(), _store() as store:
-        entries = store.history()
-        entity_id = entity
-        if entity is not None and not any(c.key == entity for e in entries for c in e.changes):
-            entity_id = resolve(store.snapshot(), entity).id
-        found = select(entries, entity=entity_id, editor=editor, since=since)[::-1]
+        found = newest_first(store.history(), store.snapshot(), entity=entity, editor=editor, since=since)
     if as_json:
         print(history_json(found))
         return

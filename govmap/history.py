@@ -27,8 +27,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import networkx as nx
+
 from govmap.errors import NotFoundError, StaleWriteError
 from govmap.model import Dataset, Entity, Relation
+from govmap.queries.common import resolve
 
 if TYPE_CHECKING:
     from govmap.stores.base import ChangeSet
@@ -199,6 +202,16 @@ def history_json(entries: Iterable[HistoryEntry]) -> str:
     `govmap export --with-history` writes beside the data."""
     return json.dumps([{**vars(e), "changes": [vars(c) for c in e.changes]} for e in entries],
                       indent=2, ensure_ascii=False)
+
+
+def newest_first(entries: list[HistoryEntry], graph: nx.MultiDiGraph, *, entity: str | None = None,
+                 editor: str | None = None, since: str | None = None) -> list[HistoryEntry]:
+    """What `govmap history` and `GET /history` list, newest first. `entity` is an id the
+    history knows (so a deleted entity is still found), else an id, name or alias of the
+    map as it is (`NotFoundError` with candidates when it names nothing)."""
+    known = entity is None or any(c.key == entity for e in entries for c in e.changes)
+    entity_id = entity if known else resolve(graph, entity).id  # type: ignore[arg-type]
+    return select(entries, entity=entity_id, editor=editor, since=since)[::-1]
 
 
 def changed_since(entries: Iterable[HistoryEntry], key: str, version: str | None

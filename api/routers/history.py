@@ -10,8 +10,7 @@ from pydantic import BaseModel
 from govmap.api.deps import Limit, Offset, StoreDep
 from govmap.api.schemas import errors
 from govmap.diff import Point, diff_between
-from govmap.history import select
-from govmap.queries.common import resolve
+from govmap.history import newest_first
 
 router = APIRouter(tags=["history"], responses=errors(404, 422))
 
@@ -56,13 +55,7 @@ def history(
 
     Example: `GET /history?entity=Promise Oversight Board&since=2026-01-01`
     """
-    entries = store.history()
-    entity_id = None
-    if entity is not None:
-        # an entity that has since been deleted is still found by its id in the history
-        known = any(c.key == entity for e in entries for c in e.changes)
-        entity_id = entity if known else resolve(store.snapshot(), entity).id
-    found = select(entries, entity=entity_id, editor=editor, since=since)[::-1]
+    found = newest_first(store.history(), store.snapshot(), entity=entity, editor=editor, since=since)
     return HistoryPage(total=len(found), limit=limit, offset=offset, items=[
         HistoryEntryOut(revision=e.revision, at=e.at, editor=e.editor, comment=e.comment,
                         evidence=e.evidence, changes=[

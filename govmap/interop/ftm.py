@@ -53,7 +53,7 @@ and validity dates of the entities that become a Note or Document.
 >>> line = json.loads(write_ftm(Dataset(entities=[sg])))
 >>> line["schema"], line["properties"]["keywords"]
 ('PublicBody', ['kind: body', 'type: government', 'scope: scottish_public_sector'])
->>> model.get_proxy(line).caption
+>>> ftm_model().get_proxy(line).caption
 'Scottish Government'
 """
 
@@ -62,17 +62,26 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
-
-from followthemoney import model
-from followthemoney.cli.util import write_entity
-from followthemoney.exc import InvalidData
-from followthemoney.proxy import EntityProxy
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from govmap.interop.flat import fields
 from govmap.interop.registry import Row, Section, register, unreadable
 from govmap.model import Dataset, Entity, Relation, Source
 from govmap.vocabulary import RELATIONSHIPS, BodyType, NodeKind, RelType
+
+if TYPE_CHECKING:
+    from followthemoney.model import Model
+    from followthemoney.proxy import EntityProxy
+
+
+@cache
+def ftm_model() -> Model:
+    """FollowTheMoney's model, imported when a file is first written or read: the package
+    takes half a second to import, which every `govmap` command would otherwise pay."""
+    from followthemoney import model
+
+    return model
 
 POSTS = frozenset({BodyType.MINISTERIAL_POST, BodyType.POST})
 SCHEMA_BY_KIND = {
@@ -129,10 +138,10 @@ def line_schema(relation: Relation, schemas: dict[str, str]) -> tuple[str, str, 
     """The FtM schema of a line and its two end properties: the specific one for its
     type when both ends are of the schemata that schema joins, else UnknownLink."""
     name, source, target = LINE_SCHEMAS.get(relation.type, OTHER_LINE)
-    schema = model.get(name)
+    schema = ftm_model().get(name)
     assert schema is not None
     ranges = (schema.properties[source].range, schema.properties[target].range)
-    ends = (model.get(schemas.get(relation.source, "")), model.get(schemas.get(relation.target, "")))
+    ends = tuple(ftm_model().get(schemas.get(end, "")) for end in (relation.source, relation.target))
     fits = all(end is not None and wanted is not None and end.is_a(wanted)
                for end, wanted in zip(ends, ranges, strict=True))
     return (name, source, target) if fits else OTHER_LINE
@@ -167,7 +176,7 @@ def _add_codes(proxy: EntityProxy, prop: str, data: dict[str, Any], codes: tuple
 
 def entity_proxy(entity: Entity, documents: dict[str, str]) -> EntityProxy:
     """One entity as an FtM entity."""
-    proxy = model.make_entity(entity_schema(entity))
+    proxy = ftm_model().make_entity(entity_schema(entity))
     proxy.id = entity.id
     data = fields(entity)
     for field, prop in properties(proxy.schema.name).items():
@@ -184,7 +193,7 @@ def entity_proxy(entity: Entity, documents: dict[str, str]) -> EntityProxy:
 def line_proxy(relation: Relation, schemas: dict[str, str], documents: dict[str, str]) -> EntityProxy:
     """One relation as an FtM edge entity."""
     schema, source, target = line_schema(relation, schemas)
-    proxy = model.make_entity(schema)
+    proxy = ftm_model().make_entity(schema)
     proxy.make_id("govmap", relation.key)
     proxy.add(source, relation.source)
     proxy.add(target, relation.target)
@@ -266,11 +275,13 @@ def line_row(proxy: EntityProxy) -> dict[str, Any]:
 
 def _proxy(line: str, file: str, number: int) -> EntityProxy:
     """The FtM entity on one line; a line that is not one is unreadable."""
+    from followthemoney.exc import InvalidData
+
     try:
         data = json.loads(line)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        proxy = model.get_proxy(data)
+        proxy = ftm_model().get_proxy(data)
     except (ValueError, InvalidData, TypeError) as exc:
         raise unreadable(file, f"line {number} is not an FtM entity: {exc}", number) from None
     if proxy.schema.name not in PROPERTIES and proxy.schema.name not in ENDS:
@@ -309,6 +320,8 @@ def read_ftm(content: bytes, file: str) -> Iterator[Row]:
                        "validity dates)"),
           keeps=kept_by_ftm)
 def write_ftm(dataset: Dataset) -> bytes:
+    from followthemoney.cli.util import write_entity
+
     documents = {str(e.file): e.id for e in dataset.entities if e.kind == NodeKind.SOURCE_DOCUMENT}
     schemas = {e.id: entity_schema(e) for e in dataset.entities}
     out = io.BytesIO()
