@@ -8,8 +8,9 @@ answering to ministers (a few to two of them); boards and groups answering to th
 some only through soft lines, some convened by a body (FACILITATES), with members;
 partnerships answering to a council and a health board; bodies outside the Scottish
 public sector; actions with several leads, ranked primary about half the time; stated
-findings about actions and bodies; a few broken and circular chains; and names that
-share acronyms across areas, as real names do ("CSB" in every council area).
+findings about actions and bodies; a few broken and circular chains; names that
+share acronyms across areas, as real names do ("CSB" in every council area); and a few
+bodies recorded twice, the second time misspelt.
 
 Every record passes the seed's own checks (a body's scope, the strength of every upward
 line); most cite an excerpt of a synthetic document, and 3% cite nothing.
@@ -50,6 +51,7 @@ SHARES = {"minister": 0.004, "directorate": 0.02, "ndpb": 0.08, "health_board": 
           "council": 0.01, "partnership": 0.04, "board": 0.35, "group": 0.35, "outside": 0.05}
 BODY_SHARE, FINDING_SHARE, AREA_SHARE = 0.5, 0.03, 0.002
 UNSOURCED_SHARE = 0.03  # records that cite nothing, as a few real ones do (a no_sources gap)
+TWIN_SHARE = 0.002  # boards and groups recorded twice under near spellings of one name
 
 
 @dataclass
@@ -155,7 +157,11 @@ def _boards_and_groups(b: Builder, counts: dict[str, int]) -> None:
             body_type = b.rng.choice(["board", "committee"] if role == "board" else ["group", "network"])
             area = AREAS[b.rng.randrange(len(AREAS))]
             name = f"{area} {TOPICS[i % len(TOPICS)]} {BOARD_WORDS[body_type]}"
-            node = b.body(role, body_type, f"{name} {i + 1}", aliases=(acronym(name),))
+            full = f"{name} {i + 1}"
+            if i and b.rng.random() < TWIN_SHARE:  # the body before, recorded again, misspelt
+                twin = b.entities[-1]
+                body_type, full = str(twin.type), twin.name.replace("e", "", 1)
+            node = b.body(role, body_type, full, aliases=(acronym(name),))
             chance = b.rng.random()
             if chance < 0.02:
                 continue  # a broken chain: answers to no one in the map

@@ -197,9 +197,31 @@ class UpwardMemo:
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.graph = graph
         self._hops: dict[str, list[tuple[str, Relation]]] = {}
+        self._leads: dict[str, list[tuple[str, Relation]]] | None = None
         self._refs: dict[str, EntityRef] = {}
         self._steps: dict[tuple[str, str, str], Hop] = {}
         self._paths: dict[str, list[ChainPath]] = {}
+
+    @classmethod
+    def whole(cls, graph: nx.MultiDiGraph) -> UpwardMemo:
+        """A memo for a pass over every entity: each node's upward lines and each
+        action's leads listed in one walk over the edges, instead of a lookup per node
+        (on a filtered view, such as the graph on a day or on the documents alone, a
+        lookup filters the node's edges one by one: 18 of 56 s of a report at 10^4)."""
+        memo = cls(graph)
+        hops: dict[str, list[tuple[str, Relation]]] = {node: [] for node in graph}
+        leads: dict[str, list[tuple[str, Relation]]] = {}
+        for u, v, k, d in graph.edges(keys=True, data=True):
+            if k in _FORWARD:
+                hops[u].append((v, d["relation"]))
+            elif k in _BACKWARD:
+                hops[v].append((u, d["relation"]))
+            if k == RelType.LEADS:
+                leads.setdefault(v, []).append((u, d["relation"]))
+        memo._hops = {node: sorted(found, key=lambda h: (h[0], str(h[1].type)))
+                      for node, found in hops.items()}
+        memo._leads = {node: sorted(found, key=lambda p: p[0]) for node, found in leads.items()}
+        return memo
 
     def hops(self, node: str) -> list[tuple[str, Relation]]:
         """`upward_hops` of `node`, listed once."""
@@ -207,6 +229,12 @@ class UpwardMemo:
         if found is None:
             found = self._hops[node] = list(upward_hops(self.graph, node))
         return found
+
+    def leads(self, node: str) -> list[tuple[str, Relation]]:
+        """`leads_of` the action `node`."""
+        if self._leads is None:
+            return leads_of(self.graph, node)
+        return self._leads.get(node, [])
 
     def ref(self, node: str) -> EntityRef:
         found = self._refs.get(node)
@@ -443,7 +471,7 @@ def accountability_chain(graph: nx.MultiDiGraph, subject: str, *, day: dt.date |
         raise ValueError("the memo is of another graph (or of the graph on another day)")
     found = resolve(graph, subject)
     is_action = found.kind == NodeKind.ACTION
-    lead_edges = leads_of(graph, found.id) if is_action else []
+    lead_edges = memo.leads(found.id) if is_action else []
     start_ids = [u for u, _ in lead_edges] if is_action else [found.id]
     ranks = {u: r.rank for u, r in lead_edges}
     paths, starts = [], []
@@ -503,7 +531,7 @@ def _explain(subject: Entity, starts: list[LeadStanding], standing: Standing,
 def all_chains(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> list[AccountabilityChain]:
     """The chain of every action and every body, for whole-graph flag summaries."""
     view = as_at(graph, day)
-    memo = UpwardMemo(view)
+    memo = UpwardMemo.whole(view)
     subjects = sorted(n for n in view if entity(view, n).kind in (NodeKind.ACTION, NodeKind.BODY))
     with collector_paused():
         return [accountability_chain(view, n, memo=memo) for n in subjects]

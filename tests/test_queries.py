@@ -220,6 +220,22 @@ def test_two_different_things_sharing_a_name_are_never_paired() -> None:
         ("same_body_two_names", ["fund", "twin"])]
 
 
+def test_numbered_siblings_and_a_shared_acronym_are_not_one_body_twice() -> None:
+    def board(i: str, name: str, *aliases: str) -> Entity:
+        return Entity(id=i, kind="body", type="board", name=name, aliases=list(aliases),
+                      scope="scottish_public_sector")
+    found = duplication(build_snapshot([
+        board("a2", "Area 2 Committee"), board("a12", "Area 12 Committee"),  # numbered siblings
+        board("f1", "Fife Children's Services Board", "CSB"),  # an acronym three areas use
+        board("g1", "Glasgow Children's Services Board", "CSB"),
+        board("h1", "Highland Children's Services Board", "CSB"),
+        board("t1", "Tayside Family Support Board 7"),  # one board recorded twice, misspelt
+        board("t2", "Tayside Family Suport Board 7")], [])).findings
+    assert [(f.kind, [e.id for e in f.entities]) for f in found] == [
+        ("same_body_two_names", ["t1", "t2"])]
+    assert "98% alike" in found[0].explanation
+
+
 def test_gaps_rules() -> None:
     g = graph({"lead": "board", "dutied": "public_body", "ending": "public_body",
                "p": "parliament"},

@@ -35,13 +35,16 @@ Every finding is small and named by what its members share.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import combinations
 from typing import Literal
 
 import networkx as nx
+import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
@@ -57,6 +60,7 @@ MIN_SHARED_SCOPE = 2
 CONCENTRATION_SHARE = 0.4
 CONCENTRATION_MIN = 5
 NAME_SIMILARITY = 92
+SHARED_NAME_MAX = 2
 SAME_COMMITMENT = 65
 
 
@@ -181,7 +185,7 @@ def repeated_commitments(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]
 
 def concentration(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
     """A body that leads a disproportionate share of the actions."""
-    actions = [n for n in graph if entity(graph, n).kind == NodeKind.ACTION]
+    actions = {n for n in graph if entity(graph, n).kind == NodeKind.ACTION}
     led: dict[str, list[Relation]] = defaultdict(list)
     for u, v, k, d in graph.edges(keys=True, data=True):
         if k == RelType.LEADS and v in actions:
@@ -218,22 +222,38 @@ def role_overlaps(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
 def same_body_two_names(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
     """Bodies that may be one body recorded twice, for a reviewer to confirm.
 
-    Names are compared only within a group of one type and scope, all pairs at once
-    (`rapidfuzz.process.cdist`), so the work stays in compiled code.
+    Two bodies are paired when a name or alias of one is the same as, or a near spelling
+    of (`NAME_SIMILARITY`), a name or alias of the other, and they are of one type and
+    scope. Not paired: bodies whose names carry different numbers ("Area 2 Committee",
+    "Area 12 Committee": numbered siblings, not a misspelling), and bodies sharing a name
+    that more than `SHARED_NAME_MAX` bodies hold (an acronym used in every council
+    area is a naming habit, not a sign of one body recorded twice).
+
+    Names are compared within a group of one type, scope and number, each distinct name
+    once, and only with names close enough in length to reach the threshold, in
+    compiled code (`rapidfuzz.process.cdist`).
     """
-    groups: dict[tuple[str | None, str | None], list[tuple[str, str]]] = defaultdict(list)
-    for node in sorted(graph):
+    groups: dict[tuple[str | None, str | None, tuple[str, ...]], dict[str, set[str]]] = \
+        defaultdict(lambda: defaultdict(set))
+    for node in graph:
         body = entity(graph, node)
         if body.kind == NodeKind.BODY:
-            groups[(body.type, body.scope)] += [(node, normalise(n)) for n in body.names]
+            owners_of = groups[(body.type, body.scope, tuple(_NUMBER.findall(body.name)))]
+            for name in body.names:
+                owners_of[normalise(name)].add(node)
     pairs: dict[tuple[str, str], float] = {}
-    for named in groups.values():
-        owners, names = zip(*named, strict=True) if named else ((), ())
-        scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY)
-        for i, j in zip(*scores.nonzero(), strict=True):
-            if owners[i] < owners[j]:
-                pair = (owners[i], owners[j])
-                pairs[pair] = max(pairs.get(pair, 0.0), float(scores[i, j]))
+    for owners_of in groups.values():
+        names = sorted((n for n, owners in owners_of.items() if len(owners) <= SHARED_NAME_MAX),
+                       key=lambda n: (len(n), n))
+        for i, j, score in _alike(names):
+            for a in owners_of[names[i]]:
+                for b in owners_of[names[j]]:
+                    if a != b:
+                        pair = (min(a, b), max(a, b))
+                        pairs[pair] = max(pairs.get(pair, 0.0), score)
+        for owners in owners_of.values():
+            if len(owners) == 2:  # one name, held by two bodies
+                pairs[tuple(sorted(owners))] = 100.0  # type: ignore[index]
     for (a, b), score in sorted(pairs.items()):
         first, second = entity(graph, a), entity(graph, b)
         yield DuplicationFinding(
@@ -242,6 +262,32 @@ def same_body_two_names(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
             entities=[EntityRef.of(first), EntityRef.of(second)],
             explanation=(f"names {'shared' if score >= 100 else f'{score:.0f}% alike'}; "
                          "a reviewer should confirm before anything is merged"))
+
+
+def _alike(names: list[str]) -> Iterator[tuple[int, int, float]]:
+    """(i, j, score) for each pair of distinct `names` (sorted by length) at least
+    `NAME_SIMILARITY` % alike. Two names can only be that alike when the shorter is at
+    least `_LENGTH_RATIO` of the longer, so each block of names is compared only with the
+    names that far along, never with the whole group."""
+    lengths = [len(n) for n in names]
+    for start in range(0, len(names), _BLOCK):
+        block = names[start:start + _BLOCK]
+        stop = bisect.bisect_right(lengths, lengths[start + len(block) - 1] / _LENGTH_RATIO)
+        others = names[start:stop]
+        scores = process.cdist(block, others, scorer=fuzz.ratio, dtype=np.uint8,
+                               score_cutoff=NAME_SIMILARITY,
+                               workers=-1 if len(block) * len(others) > _THREADED else 1)
+        for i, j in zip(*scores.nonzero(), strict=True):
+            if i < j:
+                yield start + i, start + j, float(scores[i, j])
+
+
+_NUMBER = re.compile(r"\d+")
+_BLOCK = 2_000
+_THREADED = 1_000_000  # comparisons worth starting a thread per core for
+# fuzz.ratio is 2 * common / (len(a) + len(b)): at NAME_SIMILARITY the shorter name
+# holds at least this share of the longer one's length.
+_LENGTH_RATIO = NAME_SIMILARITY / (200 - NAME_SIMILARITY)
 
 
 RULES = (parallel_oversight, parallel_frameworks, repeated_commitments, concentration,

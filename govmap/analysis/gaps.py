@@ -64,7 +64,7 @@ from govmap.model import (
     RelType,
     Source,
 )
-from govmap.queries.accountability import UpwardMemo, accountability_chain, leads_of
+from govmap.queries.accountability import UpwardMemo, accountability_chain
 from govmap.queries.common import EntityRef, Evidence, as_at, collector_paused, entity
 
 Severity = Literal["high", "medium", "low"]
@@ -164,7 +164,7 @@ def _change_programme_author(graph: nx.MultiDiGraph) -> list[EntityRef]:
 def action_gaps(memo: UpwardMemo, node: str) -> Iterator[Gap]:
     graph = memo.graph
     action = entity(graph, node)
-    leads = leads_of(graph, node)
+    leads = memo.leads(node)
     lead_evidence = [Evidence.of(r) for _, r in leads]
     if not leads:
         yield _gap("action_no_lead", "high", action, f"{action.name} has no lead organisation")
@@ -242,8 +242,11 @@ def source_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
             yield gap.model_copy(update={"id": f"no_sources:{relation.key}"})
 
 
-def derived_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
-    memo = UpwardMemo(graph)  # one pass: each lead's lines and paths worked out once
+def derived_gaps(graph: nx.MultiDiGraph, memo: UpwardMemo | None = None) -> Iterator[Gap]:
+    if memo is None:
+        memo = UpwardMemo.whole(graph)  # one pass: each lead's lines and paths worked out once
+    elif memo.graph is not graph:
+        raise ValueError("the memo is of another graph (or of the graph on another day)")
     for node in sorted(graph):
         kind = entity(graph, node).kind
         if kind == NodeKind.ACTION:
@@ -256,14 +259,15 @@ def derived_gaps(graph: nx.MultiDiGraph) -> Iterator[Gap]:
 def gaps(graph: nx.MultiDiGraph, *, severity: Severity | None = None, kind: str | None = None,
          basis: Basis | None = None, entity_id: str | None = None,
          assessed_from: dt.date | None = None, assessed_to: dt.date | None = None,
-         day: dt.date | None = None) -> list[Gap]:
+         day: dt.date | None = None, memo: UpwardMemo | None = None) -> list[Gap]:
     """Every gap, stated and derived, most severe first, optionally filtered.
 
     A filter on the date of assessment keeps only stated gaps assessed in that range.
+    A whole-graph pass that walks the chains too passes its `memo` of the graph.
     """
     graph = as_at(graph, day)
     with collector_paused():
-        found = [*stated_gaps(graph), *derived_gaps(graph)]
+        found = [*stated_gaps(graph), *derived_gaps(graph, memo)]
 
     def keep(g: Gap) -> bool:
         dated = assessed_from is None and assessed_to is None or (

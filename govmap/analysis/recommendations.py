@@ -41,8 +41,9 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from govmap.analysis.duplication import DuplicationFinding, duplication
-from govmap.analysis.gaps import Gap, gaps
+from govmap.analysis.duplication import DuplicationFinding
+from govmap.analysis.gaps import Gap
+from govmap.analysis.passes import GraphPass
 from govmap.model import Confidence, LeadRank, NodeKind, RelType, Source, Strength
 from govmap.queries.accountability import UpwardMemo, accountability_chain, leads_of, upward_hops
 from govmap.queries.common import EntityRef, Evidence, collector_paused, entity
@@ -381,10 +382,9 @@ def _summary(members: list[Gap]) -> str:
     return ", ".join(f"{n} {k}" for k, n in kinds.most_common())
 
 
-def from_chains(graph: nx.MultiDiGraph) -> list[Recommendation]:
+def from_chains(graph: nx.MultiDiGraph, memo: UpwardMemo) -> list[Recommendation]:
     """One recommendation for every action with several leads and no single owner."""
     rows, findings = [], []
-    memo = UpwardMemo(graph)
     for node in sorted(graph):
         if entity(graph, node).kind != NodeKind.ACTION:
             continue
@@ -439,14 +439,16 @@ def guard_problems(graph: nx.MultiDiGraph, rec: Recommendation) -> list[str]:
     return problems
 
 
-def recommendations(graph: nx.MultiDiGraph) -> list[Recommendation]:
+def recommendations(graph: nx.MultiDiGraph, found: GraphPass | None = None) -> list[Recommendation]:
     """Every recommendation the rules make from the findings, highest priority first.
+    A caller that reads the gaps or duplication of the graph too passes its `GraphPass`.
 
     Raises ValueError if a rule ever produces one that breaks a guard.
     """
+    found = found or GraphPass(graph)
     with collector_paused():
-        made = [*from_gaps(graph, gaps(graph)), *from_chains(graph),
-                *from_duplication(graph, duplication(graph).findings)]
+        made = [*from_gaps(graph, found.gaps), *from_chains(graph, found.memo),
+                *from_duplication(graph, found.duplication)]
     merged: dict[str, Recommendation] = {}
     for rec in made:  # two sources of one category (clarify_roles) become one recommendation
         if rec.id in merged:

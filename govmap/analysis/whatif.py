@@ -186,7 +186,7 @@ def _add(graph: nx.MultiDiGraph, source: str, rel_type: str, target: str, note: 
 def _chain_state(graph: nx.MultiDiGraph) -> dict[str, tuple[bool, bool, frozenset[str]]]:
     """For each action: (has leads, reaches the top, flag codes)."""
     state = {}
-    memo = UpwardMemo(graph)
+    memo = UpwardMemo.whole(graph)
     for node in graph:
         if entity(graph, node).kind == NodeKind.ACTION:
             chain = accountability_chain(graph, node, memo=memo)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from govmap.analysis.duplication import DuplicationFinding, duplication
 from govmap.analysis.gaps import Gap, gaps
+from govmap.analysis.passes import GraphPass
 from govmap.analysis.recommendations import Recommendation, counts_by_category, recommendations
 from govmap.analysis.whatif import Scenario, ScenarioDiff, apply_scenario, what_if
 from govmap.model import RELATIONSHIPS, RESPONSIBILITY_TYPES, Confidence, NodeKind, RelType
@@ -107,10 +108,10 @@ def scenario_changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
     }
 
 
-def gaps_by_priority_area(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+def gaps_by_priority_area(graph: nx.MultiDiGraph, gap_list: list[Gap]) -> dict[str, dict[str, int]]:
     """Gap counts by severity for each priority area (actions), and for bodies."""
     table: dict[str, Counter[str]] = defaultdict(Counter)
-    for gap in gaps(graph):
+    for gap in gap_list:
         subject = entity(graph, gap.entity.id)
         if subject.kind == NodeKind.ACTION and subject.priority_area in graph:
             area = entity(graph, subject.priority_area).name
@@ -120,10 +121,11 @@ def gaps_by_priority_area(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     return {area: dict(counts) for area, counts in sorted(table.items())}
 
 
-def action_chains(graph: nx.MultiDiGraph) -> list[ActionChain]:
-    """Each action's standing on the documents alone and with the reference layer."""
+def action_chains(graph: nx.MultiDiGraph, full_memo: UpwardMemo) -> list[ActionChain]:
+    """Each action's standing on the documents alone and with the reference layer
+    (`full_memo` is the pass's memo of `graph`)."""
     documents = on_evidence(graph, "documents")
-    full_memo, documents_memo = UpwardMemo(graph), UpwardMemo(documents)  # one pass over each
+    documents_memo = UpwardMemo.whole(documents)
     rows = []
     for node in sorted(graph, key=lambda n: entity(graph, n).name):
         action = entity(graph, node)
@@ -237,11 +239,11 @@ def build_report(graph: nx.MultiDiGraph, scenario: Scenario | None = None) -> St
     diff = what_if(graph, scenario) if scenario else None
     before = recommendations(graph) if scenario else None
     subject = apply_scenario(graph, scenario)[0] if scenario else graph
-    found = recommendations(subject)
+    once = GraphPass(subject)
+    found = recommendations(subject, once)
     kinds = Counter(str(d["entity"].kind) for _, d in subject.nodes(data=True))
-    gap_list = gaps(subject)
-    dup = duplication(subject).findings
-    chains = action_chains(subject)
+    gap_list, dup = once.gaps, once.duplication
+    chains = action_chains(subject, once.memo)
     ending = ending_bodies(subject)
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     for gap in gap_list:
@@ -258,7 +260,7 @@ def build_report(graph: nx.MultiDiGraph, scenario: Scenario | None = None) -> St
         key_messages=key_messages(chains, gap_list, found, dup, ending),
         recommendations_by_category=counts_by_category(found),
         recommendations_by_priority=dict(Counter(r.priority for r in found)),
-        gaps_by_priority_area=gaps_by_priority_area(subject),
+        gaps_by_priority_area=gaps_by_priority_area(subject, gap_list),
         gaps_by_kind={basis: dict(c.most_common()) for basis, c in sorted(by_kind.items())},
         recommendations=found,
         duplication=dup,
