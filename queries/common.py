@@ -110,6 +110,22 @@ def on_evidence(graph: nx.MultiDiGraph, evidence: EvidenceMode) -> nx.MultiDiGra
     return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
 
 
+def documents_only(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """`on_evidence(graph, "documents")` as a graph of its own, for a pass over every
+    entity: `graph` itself when nothing in it rests on the reference layer alone, else
+    a copy (a filtered view checks every node and line it reads, 10x a plain lookup).
+
+    >>> from govmap.snapshot import build_snapshot
+    >>> g = build_snapshot([Entity(id="a", kind="body", type="board", name="A")], [])
+    >>> documents_only(g) is g
+    True
+    """
+    if any(d["entity"].is_reference_only for _, d in graph.nodes(data=True)) or any(
+            d["relation"].is_reference_only for _, _, d in graph.edges(data=True)):
+        return nx.MultiDiGraph(on_evidence(graph, "documents"))
+    return graph
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a whole-graph pass, and resume it (if

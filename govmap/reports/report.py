@@ -19,7 +19,7 @@ from govmap.analysis.recommendations import Recommendation, counts_by_category, 
 from govmap.analysis.whatif import Scenario, ScenarioDiff, apply_scenario, what_if
 from govmap.model import RELATIONSHIPS, RESPONSIBILITY_TYPES, Confidence, NodeKind, RelType
 from govmap.queries.accountability import Standing, UpwardMemo, accountability_chain
-from govmap.queries.common import entity, on_evidence
+from govmap.queries.common import documents_only, entity
 
 
 class KeyMessage(BaseModel):
@@ -124,8 +124,8 @@ def gaps_by_priority_area(graph: nx.MultiDiGraph, gap_list: list[Gap]) -> dict[s
 def action_chains(graph: nx.MultiDiGraph, full_memo: UpwardMemo) -> list[ActionChain]:
     """Each action's standing on the documents alone and with the reference layer
     (`full_memo` is the pass's memo of `graph`)."""
-    documents = on_evidence(graph, "documents")
-    documents_memo = UpwardMemo.whole(documents)
+    documents = documents_only(graph)
+    documents_memo = full_memo if documents is graph else UpwardMemo.whole(documents)
     rows = []
     for node in sorted(graph, key=lambda n: entity(graph, n).name):
         action = entity(graph, node)
