@@ -11,7 +11,9 @@ Baselines, the floor each figure is judged against:
   one chain           finding the entity by id (a dict lookup and the model it holds);
   YAML load           parsing the same files with PyYAML's C loader (no checks);
   store write         a raw `executemany` of the same records as JSON into a bare table;
-  search              fetching one entity by id from the same store.
+  search              fetching one entity by id from the same store;
+  snapshot memory     the JSON text of the same records;
+  HTTP figures        a static file from the same server (benchmarks/http.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,12 +33,13 @@ from pathlib import Path
 import networkx as nx
 import yaml
 
+from benchmarks.http import bench_http
 from benchmarks.landscape import landscape
 from govmap.analysis.duplication import duplication
 from govmap.analysis.gaps import gaps
 from govmap.analysis.metrics import structure_metrics
 from govmap.analysis.recommendations import recommendations
-from govmap.model import Dataset
+from govmap.model import Dataset, Entity, Relation
 from govmap.queries.accountability import accountability_chain, all_chains
 from govmap.queries.common import collector_paused
 from govmap.reports import build_report
@@ -60,6 +64,7 @@ class Figure:
     baseline_seconds: float | None
     ratio: float | None
     note: str = ""
+    unit: str = "s"
 
 
 def once(work: Callable[[], object]) -> float:
@@ -93,7 +98,7 @@ class Bench:
 
     def measure(self, name: str, size: int, work: Callable[[], float],
                 baseline_name: str, baseline: Callable[[], float], note: str = "",
-                largest: int | None = None) -> None:
+                largest: int | None = None, unit: str = "s") -> None:
         """Measure `work` and `baseline` at `size`, unless the budget (or `largest`, for a
         figure that grows faster than linearly) rules it out."""
         if largest is not None and size > largest:
@@ -111,8 +116,9 @@ class Bench:
         seconds = work()
         base = baseline()
         self.last[name] = (size, seconds)
-        self.figures.append(Figure(name, size, seconds, baseline_name, base, seconds / base, note))
-        print(f"{name:<44} {size:>7,}  {seconds:>10.4f} s  {baseline_name}: {base:.6f} s  "
+        self.figures.append(Figure(name, size, seconds, baseline_name, base, seconds / base, note,
+                                   unit))
+        print(f"{name:<44} {size:>7,}  {seconds:>10.4f} {unit}  {baseline_name}: {base:.6f} {unit}  "
               f"x{seconds / base:,.1f}", flush=True)
 
 
@@ -135,7 +141,26 @@ def bench_size(bench: Bench, size: int, folder: Path) -> None:
                                                             actions), *by_id)
     bench.measure("one chain by name, p99", size, lambda: p99(lambda n: accountability_chain(graph, n),
                                                               names), *by_id)
+    bench.measure("snapshot memory per entity", size, lambda: snapshot_bytes(data) / size,
+                  "the records' JSON, bytes per entity",
+                  lambda: sum(len(r.model_dump_json()) for r in (*data.entities, *data.relations))
+                  / size, unit="bytes")
     bench_store(bench, size, data, folder / f"store-{size}.db")
+    bench_http(bench, size, data, folder / f"http-{size}")
+
+
+def snapshot_bytes(data: Dataset) -> float:
+    """Bytes a snapshot holds (its graph and the models in it), built as a store builds
+    it: from the records' JSON."""
+    entities = [e.model_dump_json() for e in data.entities]
+    relations = [r.model_dump_json() for r in data.relations]
+    tracemalloc.start()
+    graph = build_snapshot((Entity.model_validate_json(e) for e in entities),
+                           (Relation.model_validate_json(r) for r in relations))
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del graph
+    return held
 
 
 def bench_load(bench: Bench, size: int, data: Dataset, seed: Path) -> None:
