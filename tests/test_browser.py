@@ -593,3 +593,45 @@ def test_the_api_reference_works_offline(browser: object, base_url: str) -> None
     redoc.page.wait_for_selector("h2:has-text('Who is accountable for X')")
     redoc.clean()  # nothing fetched from outside 127.0.0.1, no console error
     redoc.page.close()
+
+
+# ---- a large landscape: the map in groups, expandable ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from benchmarks.landscape import landscape
+
+    store = SqliteStore(tmp_path_factory.mktemp("large") / "large.db")
+    store.write(ChangeSet.replacing_with(landscape(1_500)))
+    with serve(store) as url:
+        yield url
+    store.close()
+
+
+def test_a_large_map_is_aggregated_and_a_click_expands_a_group(browser: object, large_url: str) -> None:
+    page = Watched(browser, large_url)
+    page.open(large_url + "/")
+    notice = page.page.locator("#aggregate")
+    assert notice.is_visible() and "This map is aggregated" in (notice.text_content() or "")
+    assert "1,500 entities" in (notice.text_content() or "")
+    kinds = page.page.evaluate("[...new Set(govmapNetwork.body.data.nodes.get().map(n => n.kind))]")
+    assert kinds == ["group"]
+    group = page.page.evaluate("""() => govmapNetwork.body.data.nodes.get()
+        .filter(n => n.id.startsWith('group:public:minister-'))[0]""")
+    point = page.page.evaluate(f"""() => {{
+        govmapNetwork.focus({group['id']!r}, {{scale: 1.5, animation: false}});
+        const p = govmapNetwork.canvasToDOM(govmapNetwork.getPositions([{group['id']!r}])[{group['id']!r}]);
+        const box = document.getElementById('map').getBoundingClientRect();
+        return {{x: box.left + p.x, y: box.top + p.y}};
+    }}""")
+    page.page.mouse.click(point["x"], point["y"])
+    page.page.wait_for_function("govmapNetwork.body.data.nodes.get().some(n => n.kind === 'body')")
+    page.page.wait_for_selector("body[data-stable=yes]")
+    members = page.page.evaluate("govmapNetwork.body.data.nodes.get().filter(n => n.kind !== 'group').length")
+    assert members == group["count"] and "expand=" in page.page.url
+    assert f"Expanded: {group['name']}" in (notice.text_content() or "")
+    page.page.click("#aggregate button")  # group it again
+    page.page.wait_for_function("govmapNetwork.body.data.nodes.get().every(n => n.kind === 'group')")
+    page.clean()
+    page.page.close()

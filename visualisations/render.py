@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +44,14 @@ from govmap.model import (
 )
 from govmap.queries.accountability import AccountabilityChain, leads_of, upward_graph
 from govmap.queries.common import as_at, resolve
+from govmap.visualisations.aggregate import (
+    AGGREGATE_ABOVE,
+    Group,
+    Grouping,
+    Lines,
+    group_entities,
+    lines_between,
+)
 from govmap.visualisations.styles import (
     EDGE_LEGEND,
     KIND_STYLES,
@@ -130,7 +139,8 @@ def map_vocabularies(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, str]]]:
 
 
 def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
-    """The part of `graph` that `keep` selects (a copy, safe to change).
+    """The part of `graph` that `keep` selects: a copy, or `graph` itself when `keep`
+    keeps everything (so never change the answer).
 
     >>> from govmap.snapshot import build_snapshot
     >>> es = [Entity(id="a", kind="action", name="A"), Entity(id="l", kind="legislation", name="L")]
@@ -157,11 +167,14 @@ def filtered_graph(graph: nx.MultiDiGraph, keep: MapFilter) -> nx.MultiDiGraph:
                      or e.priority_area in keep.priority_areas)
                 and (not keep.statuses or e.kind != "action" or str(e.status) in keep.statuses))
 
-    kept = view.subgraph([n for n in view if node_ok(n)])
-    result = nx.MultiDiGraph()
-    result.add_nodes_from(kept.nodes(data=True))
-    result.add_edges_from((u, v, k, d) for u, v, k, d in kept.edges(keys=True, data=True)
-                          if not keep.rel_types or k in keep.rel_types)
+    kept = [n for n in view if node_ok(n)]
+    # copy() walks the adjacency directly: the views' order, several times quicker
+    if view is graph and len(kept) == len(graph) and not keep.rel_types:
+        return graph  # the whole map: a copy of 10^4 entities would take half the time allowed
+    result: nx.MultiDiGraph = view.subgraph(kept).copy()
+    if keep.rel_types:
+        result.remove_edges_from([(u, v, k) for u, v, k in result.edges(keys=True)
+                                  if k not in keep.rel_types])
     return result
 
 
@@ -282,17 +295,20 @@ class _Layers:
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
     bands: list[Band] = field(default_factory=list)
     y: float = 0.0
+    column: float = COLUMN
+    row: float = ROW
 
     def rows(self, label: str, members: list[str], width: int) -> None:
         """`members`, in order, in centred rows of at most `width` under a labelled band."""
         if not members:
             return
-        self.bands.append(Band(label, self.y, -(min(width, len(members)) - 1) / 2 * COLUMN - COLUMN / 2))
+        left = -(min(width, len(members)) - 1) / 2 * self.column - self.column / 2
+        self.bands.append(Band(label, self.y, left))
         for start in range(0, len(members), width):
             row = members[start:start + width]
             for i, node in enumerate(row):
-                self.positions[node] = ((i - (len(row) - 1) / 2) * COLUMN, self.y)
-            self.y += ROW
+                self.positions[node] = ((i - (len(row) - 1) / 2) * self.column, self.y)
+            self.y += self.row
         self.y += BAND_GAP
 
     def anchor(self, graph: nx.MultiDiGraph, node: str, near: list[str] | None = None) -> float:
@@ -301,6 +317,17 @@ class _Layers:
         xs = [self.positions[m][0] for m in (near if near is not None else nx.all_neighbors(graph, node))
               if m in self.positions]
         return sum(xs) / len(xs) if xs else float("inf")
+
+
+UNROUTED_BAND = "Bodies with no route to the top"
+ACTIONS_BAND = "Priority areas and their actions"
+
+
+def _level_label(level: int) -> str:
+    """The label of the band of bodies `level` upward hops below the top."""
+    if level == 0:
+        return "The top: the Scottish Parliament and the councils"
+    return f"{level} step{'s' if level > 1 else ''} below the top"
 
 
 def _depth_below_top(graph: nx.MultiDiGraph) -> dict[str, int]:
@@ -323,14 +350,14 @@ def top_down_layout(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, floa
     parliaments = [n for n in tops if graph.nodes[n]["entity"].type == "parliament"]
     others = [n for n in tops if n not in parliaments]
     tops = [*others[: len(others) // 2], *parliaments, *others[len(others) // 2:]]  # centred
-    layers.rows("The top: the Scottish Parliament and the councils", tops, UPPER_ROW)
+    layers.rows(_level_label(0), tops, UPPER_ROW)
     for level in range(1, max(depth.values(), default=0) + 1):
         members = sorted((n for n in depth if depth[n] == level),
                          key=lambda n: (layers.anchor(graph, n, list(up.successors(n))), n))
-        layers.rows(f"{level} step{'s' if level > 1 else ''} below the top", members, UPPER_ROW)
+        layers.rows(_level_label(level), members, UPPER_ROW)
     unrouted = [n for n in graph if kind[n] == "body" and n not in depth]
     unrouted.sort(key=lambda n: (layers.anchor(graph, n), n))
-    layers.rows("Bodies with no route to the top", unrouted, LOWER_ROW)
+    layers.rows(UNROUTED_BAND, unrouted, LOWER_ROW)
     _actions_by_priority_area(graph, layers, kind)
     for context in CONTEXT_KINDS:
         members = sorted((n for n in graph if kind[n] == context), key=lambda n: (layers.anchor(graph, n), n))
@@ -349,7 +376,7 @@ def _actions_by_priority_area(graph: nx.MultiDiGraph, layers: _Layers, kind: dic
     if not columns:
         return
     pitch = COLUMN * 2.5
-    layers.bands.append(Band("Priority areas and their actions", layers.y,
+    layers.bands.append(Band(ACTIONS_BAND, layers.y,
                              -(len(columns) / 2 + 0.2) * pitch))
     deepest = 0
     for i, (area, members) in enumerate(columns.items()):
@@ -392,27 +419,44 @@ def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
         positions, bands = top_down_layout(graph)
     else:
         positions = layered_positions(graph) if static else {}
-    for node, data in graph.nodes(data=True):
-        entity: Entity = data["entity"]
-        style = node_style(entity)
+    for node, data in graph.nodes(data="entity"):
         lit = highlight is None or node in highlight
-        extra = {"x": float(positions[node][0]), "y": float(positions[node][1])} if static else {}
-        net.add_node(node, label=_wrapped(entity.name) if layered else _short(entity.name),
-                     title=node_tooltip(entity),
-                     color=style.colour if lit else FADED, shape=style.shape,
-                     size=18 if lit and highlight is not None else 12,
-                     font={"color": "#212121" if lit else "#bdbdbd"}, kind=str(entity.kind),
-                     name=entity.name, **extra, **_ends(entity))
+        net.add_node(node, **_entity_item(data, lit=lit, emphasised=lit and highlight is not None,
+                                          layered=layered, at=positions.get(node) if static else None))
     for u, v, key, data in graph.edges(keys=True, data=True):
-        style = edge_style(data["relation"])
         lit = highlight_edges is None or (u, v, key) in highlight_edges
-        colour: Any = style.colour if lit else FADED
-        if layered and not RELATIONSHIPS[key].upward:
-            colour = {"color": style.colour, "opacity": 0.3}  # the lines of accountability stand out
-        net.add_edge(u, v, title=edge_tooltip(data["relation"], graph), label="",
-                     color=colour, dashes=style.dashes,
-                     width=style.width * (2 if lit and highlight_edges else 1), relType=key)
+        net.add_edge(u, v, **_relation_item(data["relation"], graph, lit=lit,
+                                            emphasised=lit and bool(highlight_edges), layered=layered))
     nodes, edges, *_ = net.get_network_data()
+    return {"nodes": nodes, "edges": edges, "options": _options(graph.number_of_nodes(), static, layered),
+            "bands": [{"label": b.label, "y": b.y, "x": b.x} for b in bands],
+            "view": UPPER_VIEW if layered else None}
+
+
+def _entity_item(entity: Entity, *, lit: bool, emphasised: bool, layered: bool,
+                 at: tuple[float, float] | None) -> dict[str, Any]:
+    """pyvis's node options for one entity, drawn as itself."""
+    style = node_style(entity)
+    extra = {"x": float(at[0]), "y": float(at[1])} if at is not None else {}
+    return {"label": _wrapped(entity.name) if layered else _short(entity.name),
+            "title": node_tooltip(entity), "color": style.colour if lit else FADED, "shape": style.shape,
+            "size": 18 if emphasised else 12, "font": {"color": "#212121" if lit else "#bdbdbd"},
+            "kind": str(entity.kind), "name": entity.name, **extra, **_ends(entity)}
+
+
+def _relation_item(relation: Relation, graph: nx.MultiDiGraph, *, lit: bool, emphasised: bool,
+                   layered: bool) -> dict[str, Any]:
+    """pyvis's edge options for one relation, drawn as itself."""
+    style = edge_style(relation)
+    colour: Any = style.colour if lit else FADED
+    if layered and not RELATIONSHIPS[relation.type].upward:
+        colour = {"color": style.colour, "opacity": 0.3}  # the lines of accountability stand out
+    return {"title": edge_tooltip(relation, graph), "label": "", "color": colour, "dashes": style.dashes,
+            "width": style.width * (2 if emphasised else 1), "relType": str(relation.type)}
+
+
+def _options(nodes: int, static: bool, layered: bool) -> dict[str, Any]:
+    """vis-network's options: physics only for a free layout, curves for the top-down one."""
     physics: dict[str, Any] = {"enabled": not static, "solver": "barnesHut",
                                "barnesHut": {"gravitationalConstant": -14000, "springLength": 220,
                                              "avoidOverlap": 0.3},
@@ -420,13 +464,148 @@ def network_data(graph: nx.MultiDiGraph, *, highlight: set[str] | None = None,
     smooth: Any = {"type": "continuous"} if not static else False
     if layered:
         smooth = {"type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4}
-    options = {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 150},
-               "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": smooth},
-               "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
-               "layout": {"improvedLayout": graph.number_of_nodes() <= 150}}
-    return {"nodes": nodes, "edges": edges, "options": options,
-            "bands": [{"label": b.label, "y": b.y, "x": b.x} for b in bands],
-            "view": UPPER_VIEW if layered else None}
+    return {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 150},
+            "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": smooth},
+            "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+            "layout": {"improvedLayout": nodes <= 150}}
+
+
+def map_data(graph: nx.MultiDiGraph, *, expand: Iterable[str] = (), layout: Layout = "layers",
+             aggregate_above: int | None = None) -> dict[str, Any]:
+    """The map the explorer and the standalone page draw: every entity while there are
+    at most `aggregate_above` (`AGGREGATE_ABOVE` by default), else groups of them (see
+    `aggregated_data`), `expand` naming the groups to draw member by member.
+
+    Raises NotFoundError when asked to expand a group the map does not have.
+    """
+    limit = AGGREGATE_ABOVE if aggregate_above is None else aggregate_above
+    asked = sorted(set(expand))
+    if graph.number_of_nodes() > limit:
+        return aggregated_data(graph, expand=asked, layout=layout, limit=limit)
+    if asked:
+        raise NotFoundError(f"no group {asked[0]!r} to expand: this map of {graph.number_of_nodes():,} "
+                            f"entities is drawn whole (groups are drawn above {limit:,})")
+    return network_data(graph, layout=layout)
+
+
+def aggregated_data(graph: nx.MultiDiGraph, *, expand: Iterable[str] = (), layout: Layout = "layers",
+                    limit: int = AGGREGATE_ABOVE) -> dict[str, Any]:
+    """vis-network data for `graph` drawn as groups (`aggregate.group_entities`): one node
+    per group, labelled with what it holds and how many, and one edge per pair of drawn
+    nodes counting the lines between them by relation type; the groups in `expand` drawn
+    as their members with their own lines. Top down by default, in the bands of
+    `top_down_layout`. `aggregate` says what the map stands for, for the page to say.
+    """
+    grouping = group_entities(graph)
+    expanded = grouping.check(expand)
+    layered = layout == "layers"
+    positions, bands = _grouped_layout(graph, grouping, expanded) if layered else ({}, [])
+    single, counted = lines_between(graph, grouping, expanded)
+    net = Network(directed=True, cdn_resources="in_line")
+    for group in grouping.drawn(expanded):
+        net.add_node(group.id, **_group_item(graph, group, counted.get((group.id, group.id)),
+                                             positions.get(group.id)))
+    opened = grouping.opened(expanded)
+    for node in (m for group in opened for m in group.members):
+        net.add_node(node, **_entity_item(graph.nodes[node]["entity"], lit=True, emphasised=False,
+                                          layered=layered, at=positions.get(node)))
+    for u, v, relation in single:
+        net.add_edge(u, v, **_relation_item(relation, graph, lit=True, emphasised=False, layered=layered))
+
+    for (a, b), lines in counted.items():
+        if a != b:
+            net.add_edge(a, b, **_lines_item(lines, layered))
+    nodes, edges, *_ = net.get_network_data()
+    return {"nodes": nodes, "edges": edges, "options": _options(len(nodes), layered, layered),
+            "bands": [{"label": b.label, "y": b.y, "x": b.x} for b in bands], "view": None,
+            "aggregate": {"entities": graph.number_of_nodes(), "relations": graph.number_of_edges(),
+                          "groups": len(grouping.drawn(frozenset())), "limit": limit,
+                          "reads": {str(t): RELATIONSHIPS[t].reads for t in RelType},
+                          "expanded": [{"id": g, "name": grouping.groups[g].name} for g in sorted(expanded)],
+                          "note": _aggregate_note(graph, len(grouping.drawn(frozenset())), limit)}}
+
+
+def _aggregate_note(graph: nx.MultiDiGraph, groups: int, limit: int) -> str:
+    """What an aggregated map is, in plain words (the page shows it as text)."""
+    return (f"This map is aggregated: it stands for {graph.number_of_nodes():,} entities and "
+            f"{graph.number_of_edges():,} relations, more than the {limit:,} drawn one by one, so "
+            f"it shows {groups:,} groups, each labelled with what it holds and how many, and one "
+            f"line between two groups counting the lines between their members. Click a group "
+            f"(or add ?expand=<group id> to the address) to draw its members; the rest stay grouped.")
+
+
+GROUP_LABEL_WIDTH = 24  # characters a line: groups sit further apart than entities
+
+
+def _group_item(graph: nx.MultiDiGraph, group: Group, inside: Lines | None,
+                at: tuple[float, float] | None) -> dict[str, Any]:
+    """pyvis's node options for a group drawn as one node, its size growing with its count."""
+    count = len(group.members)
+    names = [graph.nodes[m]["entity"].name for m in group.members[:5]]
+    parts = [f"<b>{html.escape(group.name)}</b>",
+             f"{count:,} entities drawn as one: click to draw them one by one.",
+             "For example: " + html.escape("; ".join(names)) + ("…" if count > len(names) else "")]
+    if inside is not None:
+        parts.append("Lines among them: " + html.escape(_counted(inside)))
+    lines = textwrap.wrap(group.label, GROUP_LABEL_WIDTH)
+    extra = {"x": float(at[0]), "y": float(at[1])} if at is not None else {}
+    return {"label": "\n".join([*lines[:3], f"· {count:,}"]), "title": "<br>".join(parts),
+            "color": group.style.colour, "shape": group.style.shape,
+            "size": round(min(40.0, 12 + 3 * math.log2(count)), 1), "font": {"color": "#212121"},
+            "kind": "group", "name": group.name, "count": count, **extra}
+
+
+def _counted(lines: Lines) -> str:
+    """ "150 reports to, 62 member of": the counts by relation type, commonest first."""
+    return ", ".join(f"{n:,} {RELATIONSHIPS[RelType(t)].reads}" for t, n in lines.counts.most_common())
+
+
+def _lines_item(lines: Lines, layered: bool) -> dict[str, Any]:
+    """pyvis's edge options for the lines between two drawn nodes, at least one a group:
+    styled as their main line, as wide as their number warrants, with their counts by
+    relation type. No tooltip: thousands of them would double the map's weight, so the
+    page writes each from the counts (`titleLines` in map-common.js)."""
+    main = lines.main
+    style = edge_style(main)
+    total = sum(lines.counts.values())
+    colour: Any = style.colour
+    if layered and not RELATIONSHIPS[main.type].upward:
+        colour = {"color": style.colour, "opacity": 0.3}
+    width = round(min(8.0, style.width + math.log2(total)), 1)
+    return {"color": colour, "dashes": style.dashes, "width": width, "relType": str(main.type),
+            "count": total, "counts": dict(lines.counts.most_common())}
+
+
+def _grouped_layout(graph: nx.MultiDiGraph, grouping: Grouping, expanded: frozenset[str]
+                    ) -> tuple[dict[str, tuple[float, float]], list[Band]]:
+    """The bands of `top_down_layout` with groups in place of entities: body groups by
+    the level of their highest member, then the unrouted, the actions by priority area
+    and the context; an expanded group's parts or members, by name, where it would be."""
+    def band(group: Group) -> tuple[tuple[int, int], str]:
+        if group.section == "bodies":
+            return (0, group.level or 0), _level_label(group.level or 0)
+        if group.section == "unrouted":
+            return (1, 0), UNROUTED_BAND
+        if group.section == "actions":
+            return (2, 0), ACTIONS_BAND
+        return (3, CONTEXT_KINDS.index(group.section)), KIND_STYLES[group.section].label
+
+    opened = {g.id for g in grouping.opened(expanded)}
+    bands: dict[tuple[int, int], tuple[str, list[Group]]] = {}
+    for group in [*grouping.drawn(expanded), *grouping.opened(expanded)]:
+        rank, label = band(group)
+        bands.setdefault(rank, (label, []))[1].append(group)
+    layers = _Layers(column=COLUMN * 1.6, row=ROW * 1.4)
+    for rank in sorted(bands):
+        label, groups = bands[rank]
+        items: list[str] = []
+        for group in sorted(groups, key=lambda g: g.label):
+            if group.id in opened:
+                items += sorted(group.members, key=lambda m: graph.nodes[m]["entity"].name)
+            else:
+                items.append(group.id)
+        layers.rows(label, items, UPPER_ROW if len(items) <= UPPER_ROW * 2 else LOWER_ROW)
+    return layers.positions, layers.bands
 
 
 # The part of the top-down view the page opens on: the upper bands' full width (a row of
@@ -484,14 +663,15 @@ class Page:
         return path
 
 
-def map_page(graph: nx.MultiDiGraph, keep: MapFilter = MapFilter()) -> Page:
-    """The whole map, or the part a filter keeps (a focus and depth included)."""
+def map_page(graph: nx.MultiDiGraph, keep: MapFilter = MapFilter(), expand: Iterable[str] = ()) -> Page:
+    """The whole map, or the part a filter keeps (a focus and depth included); in groups
+    when it is large (`map_data`), the `expand`ed ones drawn member by member."""
     part = filtered_graph(graph, keep)
     title = (f"Around {graph.nodes[keep.focus]['entity'].name} (depth {keep.depth})"
              if keep.focus else "The Promise governance map")
     # top down, as the explorer opens: the same layout code, computed here
-    return Page(title, network_data(part, layout="layers"), [f"{part.number_of_nodes()} entities, "
-                                                             f"{part.number_of_edges()} relations"])
+    return Page(title, map_data(part, expand=expand), [f"{part.number_of_nodes()} entities, "
+                                                       f"{part.number_of_edges()} relations"])
 
 
 def accountability_page(graph: nx.MultiDiGraph, chain: AccountabilityChain) -> Page:

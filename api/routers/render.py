@@ -21,10 +21,10 @@ from govmap.visualisations.render import (
     embed_page,
     filtered_graph,
     legend,
+    map_data,
     map_filter,
     map_page,
     map_vocabularies,
-    network_data,
     own_asset,
     vis_asset,
 )
@@ -57,6 +57,8 @@ def map_filter_query(
 
 
 MapFilterDep = Annotated[MapFilter, Depends(map_filter_query)]
+Expand = Annotated[list[str] | None, Query(
+    max_length=50, description="Groups of an aggregated map to draw member by member (their ids)")]
 
 
 @router.get("/", response_class=HTMLResponse, summary="The explorer page")
@@ -86,14 +88,16 @@ def asset(name: Annotated[str, Path(json_schema_extra={"enum": list(ASSETS)})]) 
 def graph_json(
     graph: GraphDep, keep: MapFilterDep,
     layout: Annotated[Layout, Query(description="layers: top down, positions given; free: force layout")]
-    = "layers",
+    = "layers", expand: Expand = None,
 ) -> dict[str, Any]:
     """vis-network nodes, edges and options for a filtered map, laid out top down by
     default (the Parliament at the top, actions at the bottom) or left to the physics.
+    A map of more entities than a browser draws well comes in groups (`aggregate` then
+    says so); `expand` draws the named groups member by member.
 
     Example: `GET /render/graph.json?kind=body&kind=action`
     """
-    return {**network_data(filtered_graph(graph, keep), layout=layout), "legend": legend()}
+    return {**map_data(filtered_graph(graph, keep), expand=expand or (), layout=layout), "legend": legend()}
 
 
 @router.get("/render/vocabularies.json", responses=errors(404, 422), summary="The map filters' choices")
@@ -109,13 +113,14 @@ def vocabularies(graph: GraphDep) -> dict[str, list[dict[str, str]]]:
 
 @router.get("/render/map.html", response_class=HTMLResponse, responses=errors(404, 422),
             summary="A standalone map")
-def map_html(graph: GraphDep, keep: MapFilterDep) -> HTMLResponse:
+def map_html(graph: GraphDep, keep: MapFilterDep, expand: Expand = None) -> HTMLResponse:
     """The whole map, or filtered by kind, type, priority area, relation type, status,
-    or a focus and depth; vis-network is embedded, so the file works offline.
+    or a focus and depth; vis-network is embedded, so the file works offline. A large
+    map is drawn in groups, `expand` naming those to draw member by member.
 
     Example: `GET /render/map.html?focus=The Promise Scotland&depth=2`
     """
-    return HTMLResponse(map_page(graph, keep).html())
+    return HTMLResponse(map_page(graph, keep, expand or ()).html())
 
 
 @router.get("/render/accountability.html", response_class=HTMLResponse, responses=errors(404, 422),

@@ -1,4 +1,5 @@
-// The explorer: a map from /render/graph.json (top down by default), search through
+// The explorer: a map from /render/graph.json (top down by default; in groups, each
+// expandable, when it is large), search through
 // /entities, a panel that reads /entities/{id}, /accountability, /analysis/gaps and
 // /analysis/duplication, a what-if panel that posts to /scenarios, and the whole map's
 // gaps, overlaps and recommendations as views (/analysis/gaps, /analysis/duplication,
@@ -72,17 +73,28 @@ async function loadMap() {
   const params = new URLSearchParams();
   for (const name of FILTERS) if (state.get(name)) params.set(name, state.get(name));
   if (state.get("layout") === "free") params.set("layout", "free");
+  for (const group of state.getAll("expand")) params.append("expand", group);
   document.getElementById("layout").textContent = state.get("layout") === "free" ? "Top-down layout" : "Free layout";
   let data;
   try {
     data = await getJSON(`/render/graph.json?${params}`);
   } catch (error) {
+    if (state.has("expand")) { // a group of an earlier map: show this map as it comes
+      state.delete("expand");
+      saveState();
+      loadMap();
+      return;
+    }
     document.getElementById("count").textContent = `Map: ${error.message}`;
     document.body.dataset.stable = "yes";
     return;
   }
   mapData = data;
-  document.getElementById("count").textContent = `${data.nodes.length} entities, ${data.edges.length} relations`;
+  titleLines(data);
+  showAggregate(data.aggregate);
+  document.getElementById("count").textContent = data.aggregate
+    ? `${data.aggregate.entities.toLocaleString("en-GB")} entities, ${data.aggregate.relations.toLocaleString("en-GB")} relations, drawn as ${data.nodes.length} nodes`
+    : `${data.nodes.length} entities, ${data.edges.length} relations`;
   drawLegend(data.legend);
   original = { nodes: new Map(), edges: new Map() };
   const nodes = new vis.DataSet(data.nodes.map((node) => {
@@ -104,18 +116,46 @@ async function loadMap() {
     // settled: freeze the layout so nodes stay where the reviewer sees them
     network.setOptions({ physics: { enabled: false } });
     openingView(data.view);
+    const members = data.aggregate ? data.nodes.filter((node) => node.kind !== "group").map((node) => node.id) : [];
+    if (members.length) network.fit({ nodes: members, animation: false }); // what was just expanded
     document.body.dataset.stable = "yes";
     window.govmapStableAt = performance.now();
     if (state.get("selected")) centreOn(state.get("selected"));
   };
   if (data.options.physics.enabled) network.once("stabilizationIterationsDone", stable); else stable();
   network.on("click", (event) => {
-    if (event.nodes.length) select(event.nodes[0]);
+    if (event.nodes.length && network.body.data.nodes.get(event.nodes[0]).kind === "group") expand(event.nodes[0], true);
+    else if (event.nodes.length) select(event.nodes[0]);
     else if (!event.edges.length) clearFocus();
   });
   fillBodyChoices(data.nodes);
   if (state.get("selected")) select(state.get("selected"), { centre: true });
   if (state.get("view")) showView(state.get("view"));
+}
+
+// An aggregated map says so, with how many entities it stands for, how to expand a group,
+// and a button to group again each one expanded.
+function showAggregate(aggregate) {
+  const box = document.getElementById("aggregate");
+  box.hidden = !aggregate;
+  if (!aggregate) { box.replaceChildren(); return; }
+  box.replaceChildren(el("strong", aggregate.note));
+  for (const group of aggregate.expanded) {
+    const chip = el("span", `Expanded: ${group.name} `, { class: "expanded", "data-group": group.id });
+    const again = el("button", "group again", { type: "button" });
+    again.addEventListener("click", () => expand(group.id, false));
+    chip.append(again);
+    box.append(" ", chip);
+  }
+}
+
+// Draw a group of an aggregated map member by member (or, with open false, as one again).
+function expand(group, open) {
+  const others = state.getAll("expand").filter((id) => id !== group);
+  state.delete("expand");
+  for (const id of open ? [...others, group] : others) state.append("expand", id);
+  saveState();
+  loadMap();
 }
 
 // The top-down view opens on its upper bands at reading size; a small map is fitted whole.
@@ -558,7 +598,7 @@ async function fillFilters() {
 }
 
 document.getElementById("reset").addEventListener("click", () => {
-  for (const name of FILTERS) state.delete(name);
+  for (const name of [...FILTERS, "expand"]) state.delete(name);
   saveState();
   for (const control of document.querySelectorAll("[data-param]")) control.value = "";
   loadMap();
