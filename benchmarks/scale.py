@@ -198,12 +198,31 @@ def bench_store(bench: Bench, size: int, data: Dataset, path: Path) -> None:
     store.close()
 
 
+def markdown(results: Path) -> str:
+    """The figures of `results` as a Markdown table, one row per figure and size."""
+    rows = ["| figure | entities | measured | baseline | baseline measured | ratio | note |",
+            "|---|---:|---:|---|---:|---:|---|"]
+    for f in json.loads(results.read_text(encoding="utf-8"))["figures"]:
+        unit = f.get("unit", "s")
+        measured = "—" if f["seconds"] is None else f"{f['seconds']:,.4g} {unit}"
+        base = "—" if f["baseline_seconds"] is None else f"{f['baseline_seconds']:,.3g} {unit}"
+        ratio = "—" if f["ratio"] is None else f"{f['ratio']:,.1f}×"
+        rows.append(f"| {f['figure']} | {f['entities']:,} | {measured} | {f['baseline']} | {base} "
+                    f"| {ratio} | {f['note']} |")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--budget", type=float, default=120.0, help="seconds a figure may take")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the figures in --out as a Markdown table, measuring nothing")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(args.out))
+        return
     bench = Bench(args.budget)
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
