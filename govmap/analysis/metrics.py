@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 import networkx as nx
+import rustworkx as rx
 from pydantic import BaseModel
 
 from govmap.model import NodeKind
@@ -47,7 +48,34 @@ class Metrics(BaseModel):
 
 def _ranked(graph: nx.MultiDiGraph, values: dict[str, float], n: int = TOP_N) -> list[Ranked]:
     top = sorted(((v, k) for k, v in values.items() if v > 0), key=lambda p: (-p[0], p[1]))[:n]
-    return [Ranked(entity=EntityRef.of(entity(graph, k)), value=round(v, 4)) for v, k in top]
+    # four significant figures, not four decimals: on a large map every share is small,
+    # and 0.0 beside a ranked body would say it is on no path at all
+    return [Ranked(entity=EntityRef.of(entity(graph, k)), value=float(f"{v:.4g}")) for v, k in top]
+
+
+def betweenness(up: nx.DiGraph) -> dict[str, float]:
+    """Exact normalised betweenness of each node of `up` that lies on a path: the figures
+    `nx.betweenness_centrality(up)` gives, computed by rustworkx.
+
+    networkx's pass resets a dict over every node for each source, so it grows with the
+    square of the entities however sparse the upward graph is (287 s at 10^4 entities);
+    rustworkx runs the same algorithm (Brandes) in Rust: 0.04 s at 10^4, 1.4 s at 10^5.
+    Sampling sources (networkx's `k`) was measured and rejected: most bodies have few
+    bodies below them, so even 2,000 sampled sources of 10^4 misordered the top five.
+
+    Nodes with no upward line in or out are on no path, so they are left out of the pass
+    (six times faster at 10^5); the figures are scaled by the whole graph's pairs, as
+    networkx scales them.
+
+    >>> up = nx.DiGraph([("a", "mid"), ("b", "mid"), ("mid", "top")])
+    >>> up.add_node("action")
+    >>> betweenness(up) == {k: v for k, v in nx.betweenness_centrality(up).items() if v}
+    True
+    """
+    linked = rx.networkx_converter(up.subgraph(n for n in up if up.degree(n)))
+    scale = 1 / max((len(up) - 1) * (len(up) - 2), 1)  # the ordered pairs of other nodes
+    return {linked[i]: raw * scale for i, raw in
+            rx.digraph_betweenness_centrality(linked, normalized=False).items() if raw}
 
 
 def depth_to_top(graph: nx.MultiDiGraph, up: nx.DiGraph) -> dict[str, list[str] | None]:
@@ -80,7 +108,7 @@ def structure_metrics(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> 
     masters = {n: float(up.out_degree(n)) for n in bodies}
     burden = {n: float(len(nx.descendants(up, n))) for n in bodies}
     metrics = [
-        Metric(name="betweenness", ranking=_ranked(graph, nx.betweenness_centrality(up)),
+        Metric(name="betweenness", ranking=_ranked(graph, betweenness(up)),
                explanation="Share of all shortest accountability paths that pass through the "
                "body: the bodies most chains depend on."),
         Metric(name="load", ranking=_ranked(graph, nx.load_centrality(up)),
