@@ -10,6 +10,8 @@ import pytest
 from govmap.errors import NotFoundError, StaleWriteError, StoreWriteError
 from govmap.history import ANY_VERSION, Authorship, etag, replay, select
 from govmap.model import Dataset, Entity, Relation
+from govmap.search import near_spellings, normalise, rank, search_entities
+from govmap.seed import default_seed_dir, read_seed
 from govmap.stores import ChangeSet, GraphStore, SqliteStore, export_dataset
 from govmap.stores.neo4j import Neo4jStore, relation_upsert_statement
 
@@ -258,3 +260,72 @@ def test_a_version_is_the_record_not_its_bytes(store: GraphStore) -> None:
     store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board, again")], expect={"a": ANY_VERSION}))
     with pytest.raises(StaleWriteError, match="no longer exists"):
         store.write(ChangeSet(upsert_entities=[body("z", "Zed")], expect={"z": ANY_VERSION}))
+
+
+@pytest.fixture(scope="module")
+def real_dataset() -> Dataset:
+    return read_seed(default_seed_dir())
+
+
+def reference_search(dataset: Dataset, q: str | None, kind: str | None, type: str | None,
+                     limit: int, offset: int) -> tuple[int, list[str]]:
+    """What a search answered before stores ranked: every entity parsed, the matches
+    ranked by `govmap.search.rank`, the near spellings when nothing matches."""
+    candidates = [e for e in dataset.entities
+                  if (kind is None or e.kind == kind) and (type is None or e.type == type)]
+    needle = normalise(q or "")
+    if not needle:
+        ordered = sorted(candidates, key=lambda e: (e.name.casefold(), e.id))
+    else:
+        ordered = rank([e for e in candidates if any(needle in normalise(n) for n in e.names)], needle)
+        ordered = ordered or near_spellings(candidates, needle)
+    return len(ordered), [e.id for e in ordered[offset:offset + limit]]
+
+
+SEARCHES = [  # q, kind, type, limit, offset
+    ("Care Inspectorate", None, None, 10, 0),  # an exact name
+    ("IJB", None, None, 10, 0),  # an exact alias
+    ("Promise Partnership", None, None, 10, 0),  # a name and an alias of another, exactly
+    ("promise", None, None, 50, 0),  # prefixes, whole words, substrings
+    ("health board", None, None, 10, 0),  # words, and an alias "health boards"
+    ("ship", None, None, 50, 0),  # substrings only
+    ("ch", None, None, 20, 0), ("a", None, None, 20, 300), ("7", None, None, 20, 0),  # 1–2 characters
+    ("(Scotland) Act", None, None, 10, 0), ("children’s", None, None, 10, 0),  # punctuation
+    ("  --  ", None, None, 5, 0),  # nothing left once normalised: every entity, by name
+    ("board", "body", None, 5, 0), ("minister", None, "ministerial_post", 10, 0),  # filters
+    ("care", None, None, 10, 10), ("care", None, None, 10, 40), ("care", None, None, 10, 999),
+    (None, None, None, 15, 100), (None, "plan", None, 10, 0),  # no query: by name
+    ("Promise Programe Bord", None, None, 10, 0), ("Oversite board", "body", None, 10, 0),  # misspelt
+    ("nothing like this at all", None, None, 10, 0),
+]
+
+
+def test_search_ranks_and_pages_as_the_reference(store: GraphStore, real_dataset: Dataset) -> None:
+    """Every store gives the reference's totals and pages (so the same as each other),
+    reading and parsing only the page."""
+    store.write(ChangeSet.replacing_with(real_dataset))
+    answers = [(q, kind, type, limit, offset,
+                (lambda total, page: (total, [e.id for e in page]))(
+                    *search_entities(store, q, kind=kind, type=type, limit=limit, offset=offset)))
+               for q, kind, type, limit, offset in SEARCHES]
+    assert answers == [
+        (q, kind, type, limit, offset, reference_search(real_dataset, q, kind, type, limit, offset))
+        for q, kind, type, limit, offset in SEARCHES]
+    assert all(total for *_, (total, _) in answers[:-1])  # each query but the last finds something
+
+
+def test_search_follows_every_write(store: GraphStore) -> None:
+    """The name index changes in the write's transaction: renames, new aliases, deletes
+    and a replacing write show at once, and a refused write changes nothing."""
+    store.write(ChangeSet(upsert_entities=[body("a", "Alpha Board"), body("b", "Beta Board")]))
+    store.write(ChangeSet(upsert_entities=[body("a", "Gamma Board", aliases=["Old Alpha"])],
+                          delete_entities=["b"]))
+    assert search_entities(store, "alpha") == (1, [body("a", "Gamma Board", aliases=["Old Alpha"])])
+    assert search_entities(store, "beta board")[0] == 0
+    with pytest.raises(StoreWriteError):
+        store.write(ChangeSet(upsert_entities=[body("c", "Alpha Centauri")],
+                              upsert_relations=[Relation(source="c", type="FUNDS", target="zz")]))
+    assert [e.id for e in search_entities(store, "alpha")[1]] == ["a"]
+    store.write(ChangeSet.replacing_with(Dataset(entities=[body("d", "Delta Board")], relations=[])))
+    assert [(total, [e.id for e in page]) for total, page in (
+        search_entities(store, "board"), search_entities(store, "gamma"))] == [(1, ["d"]), (0, [])]

@@ -86,6 +86,27 @@ class GraphStore(Protocol):
         """Entities whose normalised names contain `text` (see `govmap.search`), unranked."""
         ...
 
+    def search(
+        self, text: str | None = None, *, kind: str | None = None, type: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> tuple[int, list[Entity]]:
+        """The number of entities whose normalised names contain `text`, and one page of
+        them ranked by `govmap.search.best_score`, ties by name then id; without `text`
+        (or with nothing left of it once normalised), every entity by
+        `govmap.search.by_name`. Only the page is read in full, so that a search costs
+        what its page does, not what its matches do (`govmap.search.search_entities`
+        adds the near spellings when nothing matches).
+        """
+        ...
+
+    def names_of_length(
+        self, low: int, high: int, *, kind: str | None = None, type: str | None = None
+    ) -> list[tuple[str, str]]:
+        """(entity id, normalised name or alias) for every name between `low` and `high`
+        characters long: the only names that can be near spellings of a query
+        (`govmap.search.spelling_lengths`)."""
+        ...
+
     def entities(self) -> list[Entity]: ...
 
     def relations(

@@ -25,7 +25,7 @@ from neo4j.exceptions import ClientError, ConstraintError
 from govmap.errors import StoreWriteError
 from govmap.history import HistoryEntry, baseline_entry, check_expected, history_entry, parse_changes, wanted
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
-from govmap.search import normalise, search_text
+from govmap.search import by_name, normalise, ranked, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
 from govmap.stores.base import ChangeSet, StoreCounts
 
@@ -173,6 +173,33 @@ class Neo4jStore:
     ) -> list[Entity]:
         rows = self._read("entities_find", text=normalise(text or ""), kind=kind, type=type)
         return [Entity.model_validate_json(r["data"]) for r in rows]
+
+    def search(
+        self, text: str | None = None, *, kind: str | None = None, type: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> tuple[int, list[Entity]]:
+        # The database finds the matches and sends their names only; they are ranked here
+        # by the shared rules, and only the page's records are read and parsed.
+        needle = normalise(text or "")
+
+        def work(tx: ManagedTransaction) -> tuple[int, list[Entity]]:
+            rows = [(r["id"], r["name"], r["search_text"][1:-1].split("|")) for r in tx.run(
+                cypher("entities_search"), text=needle, kind=kind, type=type)]
+            ids = ranked(rows, needle) if needle else [
+                id for _, id in sorted(by_name(name, id) for id, name, _ in rows)]
+            page = ids[offset:offset + limit]
+            data = {r["id"]: r["data"] for r in tx.run(cypher("entities_data_by_ids"), ids=page)}
+            return len(ids), [Entity.model_validate_json(data[id]) for id in page]
+
+        with self._driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def names_of_length(
+        self, low: int, high: int, *, kind: str | None = None, type: str | None = None
+    ) -> list[tuple[str, str]]:
+        rows = self._read("entities_search", text="", kind=kind, type=type)
+        return [(r["id"], name) for r in rows for name in r["search_text"][1:-1].split("|")
+                if low <= len(name) <= high]
 
     def entities(self) -> list[Entity]:
         return [Entity.model_validate_json(r["data"]) for r in self._read("entities_all")]
