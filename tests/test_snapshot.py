@@ -13,9 +13,9 @@ from threading import Event, Thread
 import networkx as nx
 import pytest
 
-from govmap.model import Entity
+from govmap.model import Dataset, Entity, Relation
 from govmap.snapshot import SnapshotCache, build_snapshot
-from govmap.stores import ChangeSet, SqliteStore
+from govmap.stores import ChangeSet, GraphStore, SqliteStore
 
 WAIT = 10.0  # seconds: the most any thread here waits for another
 
@@ -139,3 +139,40 @@ def test_a_store_write_is_read_back_while_another_thread_rebuilds(
             writer.join(0.5)
             release.set()
     assert seen == [True], "the writer read the map without its own write"
+
+
+def _as_read(graph: nx.MultiDiGraph) -> tuple[list[object], list[object]]:
+    """A graph as comparable data, in its own order: nodes with their data, then edges."""
+    return ([(n, d["entity"].model_dump(), d["kind"], d["type"], d["name"])
+             for n, d in graph.nodes(data=True)],
+            [(u, v, k, d["relation"].model_dump()) for u, v, k, d in graph.edges(keys=True, data=True)])
+
+
+def test_a_single_write_is_applied_to_the_cached_graph_as_a_rebuild_would_read_it(
+        store: GraphStore, tiny_dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.write(ChangeSet.replacing_with(tiny_dataset))
+    store.snapshot()
+    first, *_, last = sorted(e.id for e in tiny_dataset.entities)
+    relation = tiny_dataset.relations[0]
+    changes = [
+        ChangeSet(upsert_entities=[board("new-board")]),
+        ChangeSet(upsert_relations=[Relation(source="new-board", type="REPORTS_TO", target=first)]),
+        ChangeSet(upsert_entities=[store.get_entity(last).model_copy(update={"name": "Renamed"})]),
+        ChangeSet(delete_relations=[relation.key]),
+        ChangeSet(delete_entities=[first]),  # and its lines, new-board's included
+    ]
+    reads = 0
+    read_graph = store._read_graph
+
+    def counted() -> nx.MultiDiGraph:
+        nonlocal reads
+        reads += 1
+        return read_graph()
+
+    monkeypatch.setattr(store, "_read_graph", counted)
+    for change in changes:
+        store.write(change)
+        assert _as_read(store.snapshot()) == _as_read(read_graph()), change
+    assert reads == 0, "each single write was applied to the cached graph, not read afresh"
+    store.write(ChangeSet.replacing_with(tiny_dataset))
+    assert reads == 1  # a whole new graph is read

@@ -96,7 +96,7 @@ class Neo4jStore:
                 revision = session.execute_write(self._apply, change)
         except ConstraintError as exc:
             raise StoreWriteError(f"the write breaks a constraint: {exc.message}") from exc
-        self._snapshots.refresh(revision, self._read_graph)  # the writer reads back its write
+        self._snapshots.refresh(revision, self._read_graph, change)  # the writer reads back its write
         return revision
 
     @staticmethod

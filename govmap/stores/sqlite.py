@@ -207,7 +207,7 @@ class SqliteStore:
     def write(self, change: ChangeSet) -> int:
         with collector_paused():  # a write's rows and history are many objects, all freed by count
             revision = self._commit(change)
-        self._snapshots.refresh(revision, self._read_graph)  # the writer reads back its write
+        self._snapshots.refresh(revision, self._read_graph, change)  # the writer reads back its write
         return revision
 
     def _commit(self, change: ChangeSet) -> int:
