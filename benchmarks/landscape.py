@@ -90,7 +90,15 @@ class Builder:
         self.relate(lower, rel_type, upper, strength=strength)
 
     def pick(self, *roles: str) -> str:
-        return self.rng.choice([n for role in roles for n in self.by_role.get(role, [])])
+        """One body of `roles`, as `rng.choice` of their lists joined would pick it (the
+        same draw), without joining them: joining on every pick made 10^5 quadratic."""
+        index = self.rng.randrange(sum(len(self.by_role.get(role, [])) for role in roles))
+        for role in roles:
+            members = self.by_role.get(role, [])
+            if index < len(members):
+                return members[index]
+            index -= len(members)
+        raise AssertionError("unreachable: the index is below the total")
 
 
 def acronym(name: str) -> str:
