@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.landscape import landscape
-from benchmarks.load import Server, running_server
+from benchmarks.server import Server, running_server
 from govmap.model import Dataset
 from govmap.stores import ChangeSet, SqliteStore
 
