@@ -9,7 +9,7 @@ Baselines, the floor each figure is judged against:
   whole-graph passes  one walk over every edge of the same graph with its data
                       (the least any pass that looks at every line must do);
   one chain           finding the entity by id (a dict lookup and the model it holds);
-  YAML load           parsing the same files with PyYAML's C loader (no checks);
+  YAML load           parsing the same files with yaml_rs (the fast parse, no checks);
   store write         a raw `executemany` of the same records as JSON into a bare table;
   search              fetching one entity by id from the same store;
   snapshot memory     the JSON text of the same records;
@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import networkx as nx
-import yaml
+import yaml_rs
 
 from benchmarks.http import bench_http
 from benchmarks.landscape import landscape
@@ -170,11 +170,10 @@ def bench_load(bench: Bench, size: int, data: Dataset, seed: Path) -> None:
 
     def raw_parse() -> float:
         with collector_paused():  # as read_seed runs: the floor is the parse alone
-            return once(lambda: [yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-                                 for f in files])
+            return once(lambda: [yaml_rs.loads(f.read_text(encoding="utf-8")) for f in files])
 
     bench.measure("YAML load (read_seed)", size, lambda: once(lambda: read_seed(seed)),
-                  "PyYAML C parse of the same files", raw_parse,
+                  "yaml_rs parse of the same files", raw_parse,
                   note=f"{size} entities")
 
 

@@ -30,12 +30,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml_rs
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.resolver import implicit_resolvers as RUAMEL_RESOLVERS
 
 from govmap.errors import SeedProblem, SeedValidationError
 from govmap.model import (
@@ -84,7 +83,7 @@ def read_seed(
 def read_seed_files(files: Iterable[Path], *, display_root: Path | None = None) -> Dataset:
     """Read the given seed files together; see `read_seed`.
 
-    They are parsed fast first (PyYAML's C parser, no line numbers): a seed is read far
+    They are parsed fast first (`_fast_parse`, no line numbers): a seed is read far
     more often than it is wrong. At the first sign of a problem, or of anything the fast
     parse might read differently, they are read again keeping every line, so that each
     problem is reported where it is (and the answer is the located read's).
@@ -101,32 +100,24 @@ class _Unsure(Exception):
     """The fast read found a problem, or something it might read unlike ruamel."""
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's C loader (where libyaml is installed) reading YAML 1.2 as ruamel does
-    (``yes`` and ``1:20`` are text, ``1e3`` a number); it raises `_Unsure` at what ruamel
-    would refuse (a duplicate key) or read otherwise (integers such as ``017``, ``0o17``)."""
-
-    yaml_implicit_resolvers: dict[Any, Any] = {}
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
-        written = [k for k, _ in node.value if not k.tag.endswith(":merge")]  # merged keys may repeat
-        keys = [self.construct_object(k, deep=deep) for k in written]
-        if len(set(map(str, keys))) != len(keys):
-            raise _Unsure("a duplicate key")
-        return {str(k): v for k, v in super().construct_mapping(node, deep=deep).items()}
-
-    def construct_yaml_int(self, node: Any) -> int:
-        text = self.construct_scalar(node)
-        if not _PLAIN_INT.match(text):
-            raise _Unsure(f"an integer read differently by YAML 1.1 and 1.2: {text!r}")
-        return int(text.replace("_", ""))
+# What the fast parser could read unlike ruamel, so it steps aside: C0 control
+# characters (ruamel refuses them), merge keys (YAML 1.2 has none; ruamel merges),
+# tags, and a date with a time after a space (ruamel reads "2021-01-01 10:00" as text).
+_NOT_FOR_THE_FAST_PARSE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|<<\s*:|(?:^|[\s\[{,])!|\d{4}-\d\d?-\d\d? +\d")
 
 
-_PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
-for _versions, _tag, _pattern, _first in RUAMEL_RESOLVERS:
-    if (1, 2) in _versions and _tag.endswith((":bool", ":float", ":int", ":null", ":timestamp", ":merge")):
-        _FastLoader.add_implicit_resolver(_tag, _pattern, _first)
-_FastLoader.add_constructor("tag:yaml.org,2002:int", _FastLoader.construct_yaml_int)
+def _fast_parse(text: str) -> Any:
+    """One seed file parsed by `yaml_rs` (a YAML 1.2 parser in Rust, 16x PyYAML's C
+    parser), which reads scalars as ruamel does (``yes`` and ``1:20`` are text, ``017``
+    is 17, ``2021-01-01`` a date); raises `_Unsure` where it might not (see
+    `_NOT_FOR_THE_FAST_PARSE`) and at what ruamel refuses too (a duplicate key)."""
+    if _NOT_FOR_THE_FAST_PARSE.search(text):
+        raise _Unsure("a merge key, a tag or a control character")
+    try:
+        return yaml_rs.loads(text)
+    except ValueError as exc:  # yaml_rs.YAMLDecodeError, a duplicate key included
+        raise _Unsure(exc) from exc
 
 
 def _read_fast(files: list[Path], display_root: Path | None) -> Dataset:
@@ -153,9 +144,10 @@ def _read_fast(files: list[Path], display_root: Path | None) -> Dataset:
 def _fast_items(path: Path) -> Iterator[tuple[str, int, Any]]:
     """(section, index, fields) of every record of one file, parsed fast."""
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
         raise _Unsure(exc) from exc
+    document = _fast_parse(text)
     if document is None:
         return
     if not isinstance(document, dict) or set(document) - set(SECTIONS):

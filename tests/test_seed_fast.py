@@ -1,4 +1,4 @@
-"""The seed's fast read (PyYAML's C parser) gives what the located read (ruamel, every
+"""The seed's fast read (yaml_rs, no line numbers) gives what the located read (ruamel, every
 line kept) gives, and a problem is still reported at its file and line."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 from ruamel.yaml import YAML
 
 from govmap import seed
@@ -47,14 +46,16 @@ def test_a_duplicate_key_is_refused_as_ruamel_refuses_it(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("written", ["yes", "No", "on", "1:20", "1_000", "017", "0o17", "0x1f", "1e3",
-                                     "-.5", ".inf", "2021-01-01", "~", "null", "''", "<<: {b: 1}"])
+                                     "-.5", ".inf", "2021-01-01", "~", "null", "''", "<<: {b: 1}",
+                                     "0b101", "1.", "!!str 5", "2021-01-01 10:00", "TRUE",
+                                     "2001-12-14t21:59:43.10-05:00"])
 def test_scalars_are_read_as_yaml_1_2_as_ruamel_reads_them(written: str) -> None:
-    """YAML 1.1 (PyYAML's default) reads `yes` as true and `1:20` as 80; the seed is
-    YAML 1.2 as ruamel reads it, so the fast parse must agree or step aside."""
+    """YAML 1.1 reads `yes` as true and `1:20` as 80; the seed is YAML 1.2 as ruamel
+    reads it, so the fast parse must agree or step aside."""
     text = f"a:\n  {written}\n" if written.startswith("<<") else f"a: {written}\n"
     located = seed._plain(YAML(typ="rt").load(text))
     try:
-        fast = yaml.load(text, Loader=seed._FastLoader)
+        fast = seed._fast_parse(text)
     except seed._Unsure:
         return  # it stepped aside, and the located read answers
     assert fast == located
@@ -64,3 +65,8 @@ def test_scalars_are_read_as_yaml_1_2_as_ruamel_reads_them(written: str) -> None
 def _base(value: object) -> type:
     """The plain type of a parsed value (ruamel's are subclasses: ScalarInt, ScalarFloat)."""
     return next(t for t in (bool, int, float, str, dt.date, dict, type(None)) if isinstance(value, t))
+
+
+def test_what_ruamel_refuses_outright_is_left_to_the_located_read() -> None:
+    with pytest.raises(seed._Unsure):
+        seed._fast_parse("a: 'a\x01b'\n")  # a control character
