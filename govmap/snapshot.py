@@ -126,9 +126,15 @@ class SnapshotCache:
             graph = build()
             graph.graph["revision"] = revision
             self._graph = graph
-            # The graph lives until the next write: kept out of the cyclic collector's
-            # full passes, which otherwise walk its millions of objects now and then
-            # in the middle of a request (7 ms at 10^4 entities, ~100 ms at 10^5). The
-            # last graph is freed by reference counting, as it holds no cycles.
-            gc.freeze()
+            _frozen_for_reads()
         return graph
+
+
+def _frozen_for_reads() -> None:
+    """Keep the objects alive now (the new graph above all) out of the cyclic collector's
+    passes until the next build: a full pass walks every one of them, now and then in
+    the middle of a request (7 ms at 10^4 entities). The graph before is collected
+    first: its views hold it in a cycle, so only the collector frees it."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
