@@ -125,16 +125,26 @@ class SnapshotCache:
         if graph is None or graph.graph["revision"] < revision:
             graph = build()
             graph.graph["revision"] = revision
-            self._graph = graph
-            _frozen_for_reads()
+            last, self._graph = self._graph, graph
+            _frozen_for_reads(last)
         return graph
 
 
-def _frozen_for_reads() -> None:
+def _frozen_for_reads(last: nx.MultiDiGraph | None) -> None:
     """Keep the objects alive now (the new graph above all) out of the cyclic collector's
     passes until the next build: a full pass walks every one of them, now and then in
-    the middle of a request (7 ms at 10^4 entities). The graph before is collected
-    first: its views hold it in a cycle, so only the collector frees it."""
+    the middle of a request (7 ms at 10^4 entities).
+
+    The `last` graph must still be freed: networkx caches its views (`graph.nodes`, …)
+    on the graph, each holding the graph, a cycle only the collector breaks, and a full
+    collection here would walk the whole heap at every write. Dropping the cached views
+    breaks the cycle, so the graph goes when its last reader lets go (a reader still
+    using it makes the views afresh)."""
+    if last is not None:
+        for name in [k for k, v in vars(last).items() if k not in _GRAPH_DATA]:
+            del vars(last)[name]
     gc.unfreeze()
-    gc.collect()
     gc.freeze()
+
+
+_GRAPH_DATA = frozenset({"graph", "_node", "_adj", "_pred", "_succ", "__networkx_cache__"})
