@@ -4,9 +4,14 @@ Every store write records one `HistoryEntry`, in the same transaction as the cha
 the editor's name, the time, a comment, the evidence given, and the before and after
 of every entity and relation it touched (a relation removed with its entity counts as
 touched). The functions here are shared by every store, so the history means the same
-whichever backend keeps it: `record_changes` works out what a `ChangeSet` does to the
+whichever backend keeps it: `changes_json` works out what a `ChangeSet` does to the
 records it reads first, `check_expected` refuses a write based on a stale copy, and
 `replay` rebuilds the graph as it was at any recorded revision.
+
+A store keeps an entry's changes as one JSON text (`HistoryRow`), made by splicing the
+records' JSON as the store wrote them (`history_row`): each record is serialised once
+per write, and never parsed back to be dumped again. Reading parses it (`parse_changes`),
+whichever write path made it.
 
 An *ETag* names one version of a record: a short hash of its JSON. An editor sends
 back the ETag of the copy they started from (HTTP `If-Match`); if the record has
@@ -23,9 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from json.encoder import encode_basestring  # json.dumps(key, ensure_ascii=False), in C
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import networkx as nx
 
@@ -84,6 +90,26 @@ class HistoryEntry:
         return json.dumps([vars(c) for c in self.changes], ensure_ascii=False)
 
 
+class HistoryRow(NamedTuple):
+    """An entry as a store keeps it (the columns of SQLite's `history` table): the
+    changes as one JSON text, a list of `{"kind", "key", "before", "after"}`."""
+
+    revision: int
+    at: str
+    editor: str
+    comment: str
+    evidence: str
+    changes_json: str
+
+    def entry(self) -> HistoryEntry:
+        return HistoryEntry(*self[:5], parse_changes(self.changes_json))
+
+
+# The JSON of each record a write upserts, by id (entities) or key (relations), with the
+# record: made once, for the store's rows and the history alike.
+Upserts = tuple[dict[str, tuple[Entity, str]], dict[str, tuple[Relation, str]]]
+
+
 def etag(record: Entity | Relation) -> str:
     """The version name of a record: 16 hex digits of the hash of its JSON."""
     return hashlib.sha256(record.model_dump_json().encode("utf-8")).hexdigest()[:16]
@@ -100,13 +126,22 @@ def wanted(change: ChangeSet) -> tuple[list[str], list[str], list[str]]:
     return sorted(ids), sorted(keys), sorted(change.delete_entities)
 
 
+def serialised(change: ChangeSet) -> Upserts:
+    """The records `change` upserts, each with its JSON; of a record named twice the last
+    copy wins, as upserting them in turn would."""
+    return ({e.id: (e, e.model_dump_json()) for e in change.upsert_entities},
+            {r.key: (r, r.model_dump_json()) for r in change.upsert_relations})
+
+
 def after_write(change: ChangeSet, before_entities: Mapping[str, str],
-                before_relations: Mapping[str, str]
+                before_relations: Mapping[str, str], upserts: Upserts | None = None
                 ) -> tuple[dict[str, str | None], dict[str, str | None]]:
-    """The JSON of every record `change` touches once it is applied (None: gone).
+    """The JSON of every record `change` touches once it is applied (None: gone), the
+    upserted ones taken from `upserts` (`serialised(change)` when not given).
 
     The order is the stores': clear (for `replace`), deletes, then upserts.
     """
+    upserted_entities, upserted_relations = serialised(change) if upserts is None else upserts
     entities: dict[str, str | None] = {}
     relations: dict[str, str | None] = {}
     gone = set(change.delete_entities)
@@ -117,8 +152,8 @@ def after_write(change: ChangeSet, before_entities: Mapping[str, str],
     entities.update(dict.fromkeys(change.delete_entities))
     relations.update({key: None for key in before_relations
                       if {key.split("|")[0], key.split("|")[2]} & gone})
-    entities.update({e.id: e.model_dump_json() for e in change.upsert_entities})
-    relations.update({r.key: r.model_dump_json() for r in change.upsert_relations})
+    entities.update({key: text for key, (_, text) in upserted_entities.items()})
+    relations.update({key: text for key, (_, text) in upserted_relations.items()})
     return entities, relations
 
 
@@ -126,14 +161,21 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def history_row(change: ChangeSet, revision: int, before_entities: Mapping[str, str],
+                before_relations: Mapping[str, str], upserts: Upserts | None = None) -> HistoryRow:
+    """The entry a store records for `change`, applied as `revision`, given the JSON of
+    the records it touched as they were before (and of those it upserts, `upserts`, when
+    the store has made it already)."""
+    changes = changes_json(before_entities, before_relations,
+                           *after_write(change, before_entities, before_relations, upserts))
+    return HistoryRow(revision, now(), change.by.editor, change.by.comment, change.by.evidence,
+                      changes)
+
+
 def history_entry(change: ChangeSet, revision: int, before_entities: Mapping[str, str],
                   before_relations: Mapping[str, str]) -> HistoryEntry:
-    """The entry a store records for `change`, applied as `revision`, given the JSON of
-    the records it touched as they were before."""
-    changes = record_changes(before_entities, before_relations,
-                             *after_write(change, before_entities, before_relations))
-    return HistoryEntry(revision, now(), change.by.editor, change.by.comment, change.by.evidence,
-                        changes)
+    """`history_row`, parsed: for a store that records the entry by its fields."""
+    return history_row(change, revision, before_entities, before_relations).entry()
 
 
 def check_expected(expect: Mapping[str, str | None], current: Mapping[str, str]) -> None:
@@ -154,21 +196,36 @@ def check_expected(expect: Mapping[str, str | None], current: Mapping[str, str])
             raise StaleWriteError(key, expected, actual)
 
 
-def record_changes(before_entities: Mapping[str, str], before_relations: Mapping[str, str],
-                   after_entities: Mapping[str, str | None],
-                   after_relations: Mapping[str, str | None]) -> tuple[RecordChange, ...]:
-    """The records a write changed: JSON before and after (None for absent), with
-    unchanged upserts left out."""
-    changes = []
+def changes_json(before_entities: Mapping[str, str], before_relations: Mapping[str, str],
+                 after_entities: Mapping[str, str | None],
+                 after_relations: Mapping[str, str | None]) -> str:
+    """The records a write changed, as the JSON list a store keeps (`parse_changes`
+    reads it): each record's JSON before and after (null for absent) spliced in as it
+    is, with unchanged upserts left out. The list's own punctuation is `json.dumps`'s, as
+    when the whole entry was dumped. Each record's text must be JSON: the after from
+    `model_dump_json`, the before as the store read it (`SqliteStore` checks it).
+
+    >>> changes_json({"a": '{"id":"a"}'}, {}, {"a": '{"id":"a","n":1}', "b": None}, {})
+    '[{"kind": "entity", "key": "a", "before": {"id":"a"}, "after": {"id":"a","n":1}}]'
+    """
+    return "[" + ", ".join(
+        f'{{"kind": "{kind}", "key": {encode_basestring(key)}, '
+        f'"before": {"null" if old is None else old}, "after": {"null" if new is None else new}}}'
+        for kind, key, old, new in _changed(before_entities, before_relations,
+                                            after_entities, after_relations)) + "]"
+
+
+def _changed(before_entities: Mapping[str, str], before_relations: Mapping[str, str],
+             after_entities: Mapping[str, str | None], after_relations: Mapping[str, str | None]
+             ) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(kind, key, JSON before, JSON after) of each record whose JSON a write changes,
+    entities then relations, each by key."""
     for kind, before, after in (("entity", before_entities, after_entities),
                                 ("relation", before_relations, after_relations)):
         for key in sorted(after):
             old, new = before.get(key), after[key]
             if old != new:
-                changes.append(RecordChange(kind, key,  # type: ignore[arg-type]
-                                            None if old is None else json.loads(old),
-                                            None if new is None else json.loads(new)))
-    return tuple(changes)
+                yield kind, key, old, new
 
 
 def parse_changes(text: str) -> tuple[RecordChange, ...]:
@@ -187,14 +244,19 @@ def select(entries: Iterable[HistoryEntry], *, entity: str | None = None, editor
 BASELINE_EDITOR = "(baseline)"
 
 
-def baseline_entry(revision: int, entities: Mapping[str, str], relations: Mapping[str, str]
-                   ) -> HistoryEntry:
+def baseline_row(revision: int, entities: Mapping[str, str], relations: Mapping[str, str]
+                 ) -> HistoryRow:
     """The entry a store records before its first recorded write when it already holds
     data (written before it kept a history, or loaded by another tool): every record,
     as created at `revision`, so that the history can rebuild any later revision."""
-    return HistoryEntry(revision, now(), BASELINE_EDITOR,
-                        "the store as it was when its history began", "",
-                        record_changes({}, {}, entities, relations))
+    return HistoryRow(revision, now(), BASELINE_EDITOR, "the store as it was when its history began",
+                      "", changes_json({}, {}, entities, relations))
+
+
+def baseline_entry(revision: int, entities: Mapping[str, str], relations: Mapping[str, str]
+                   ) -> HistoryEntry:
+    """`baseline_row`, parsed: for a store that records the entry by its fields."""
+    return baseline_row(revision, entities, relations).entry()
 
 
 def history_json(entries: Iterable[HistoryEntry]) -> str:

@@ -18,7 +18,15 @@ from threading import RLock
 import networkx as nx
 
 from govmap.errors import StoreWriteError
-from govmap.history import HistoryEntry, baseline_entry, check_expected, history_entry, parse_changes, wanted
+from govmap.history import (
+    HistoryEntry,
+    HistoryRow,
+    baseline_row,
+    check_expected,
+    history_row,
+    serialised,
+    wanted,
+)
 from govmap.model import Entity, Relation
 from govmap.queries.common import collector_paused
 from govmap.search import normalise, search_text
@@ -132,6 +140,16 @@ _SEARCH["by name"] = (
     "LEFT JOIN page LEFT JOIN entities e ON e.id = page.id ORDER BY page.sort_name, page.id")
 
 
+def _as_json(rows: list[tuple[str, str, int]]) -> dict[str, str]:
+    """Stored records by id or key, read with SQLite's `json_valid` of each. A record that
+    is not JSON (written by another tool) is refused: its text would go into the history
+    entry as it is, and leave the history unreadable."""
+    broken = [key for key, _, valid in rows if not valid]
+    if broken:
+        raise StoreWriteError(f"stored records are not valid JSON: {', '.join(broken)}")
+    return {key: data for key, data, _ in rows}
+
+
 class SqliteStore:
     """A `GraphStore` in one SQLite file (`:memory:` works for throwaway use)."""
 
@@ -223,30 +241,31 @@ class SqliteStore:
                            [(k,) for k in change.delete_relations])
             db.executemany("DELETE FROM entities WHERE id = ?",
                            [(i,) for i in change.delete_entities])
-            # the last copy of an entity named twice wins, as upserting them in turn would
-            upserts = {e.id: (e, search_text(e)) for e in change.upsert_entities}.values()
+            # each record's JSON made once, for its row and the history entry
+            upserts = serialised(change)
+            entities, relations = upserts
+            named = [(e, search_text(e), data) for e, data in entities.values()]
             db.executemany(
                 "INSERT INTO entities (id, kind, type, name, sort_name, search_text, data) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, "
                 "type = excluded.type, name = excluded.name, sort_name = excluded.sort_name, "
                 "search_text = excluded.search_text, data = excluded.data",
-                [(e.id, str(e.kind), e.type, e.name, e.name.casefold(), text, e.model_dump_json())
-                 for e, text in upserts],
+                [(e.id, str(e.kind), e.type, e.name, e.name.casefold(), text, data)
+                 for e, text, data in named],
             )
-            self._index_names(db, upserts)
+            self._index_names(db, named)
             self._check_endpoints(db, change.upsert_relations)
             db.executemany(
                 "INSERT INTO relations (key, source, type, target, data) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-                [(r.key, r.source, str(r.type), r.target, r.model_dump_json())
-                 for r in change.upsert_relations],
+                [(key, r.source, str(r.type), r.target, data) for key, (r, data) in relations.items()],
             )
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
             revision = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
-            for entry in (*baseline, history_entry(change, revision, before_entities, before_relations)):
-                db.execute("INSERT INTO history (revision, at, editor, comment, evidence, changes) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", (entry.revision, entry.at, entry.editor,
-                                                         entry.comment, entry.evidence, entry.as_json()))
+            db.executemany("INSERT INTO history (revision, at, editor, comment, evidence, changes) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           [*baseline, history_row(change, revision, before_entities, before_relations,
+                                                   upserts)])
             return revision
 
     @staticmethod
@@ -265,48 +284,52 @@ class SqliteStore:
                    (ids,))
 
     @staticmethod
-    def _index_names(db: sqlite3.Connection, upserts: Iterable[tuple[Entity, str]]) -> None:
+    def _index_names(db: sqlite3.Connection, upserts: Iterable[tuple[Entity, str, str]]) -> None:
         """Index the names of the entities just written, each with its `search_text`:
         every normalised name between bars, the name first."""
         last = db.execute("SELECT coalesce(max(id), 0) FROM entity_names").fetchone()[0]
         db.executemany(
             "INSERT INTO entity_names (entity_id, position, name, entity_name, kind, type) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(e.id, position, name, e.name, str(e.kind), e.type) for e, text in upserts
+            [(e.id, position, name, e.name, str(e.kind), e.type) for e, text, _ in upserts
              for position, name in enumerate(text[1:-1].split("|"))])
         # new rows take ids above the old largest (INTEGER PRIMARY KEY): index those
         db.execute("INSERT INTO entity_names_trigrams (rowid, name) "
                    "SELECT id, name FROM entity_names WHERE id > ?", (last,))
 
     @staticmethod
-    def _baseline(db: sqlite3.Connection) -> list[HistoryEntry]:
+    def _baseline(db: sqlite3.Connection) -> list[HistoryRow]:
         """[the baseline entry] when the store holds data but no history yet (a file from
         before the history was kept), else []."""
         revision = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
         if revision == 0 or db.execute("SELECT 1 FROM history LIMIT 1").fetchone():
             return []
-        return [baseline_entry(revision, dict(db.execute("SELECT id, data FROM entities").fetchall()),
-                               dict(db.execute("SELECT key, data FROM relations").fetchall()))]
+        return [baseline_row(revision, *SqliteStore._everything(db))]
 
     @staticmethod
     def _before(db: sqlite3.Connection, change: ChangeSet) -> tuple[dict[str, str], dict[str, str]]:
         """The stored JSON of the records `change` touches (all of them for `replace`)."""
         if change.replace:
-            return (dict(db.execute("SELECT id, data FROM entities").fetchall()),
-                    dict(db.execute("SELECT key, data FROM relations").fetchall()))
+            return SqliteStore._everything(db)
         ids, keys, deleted = (json.dumps(x) for x in wanted(change))
-        entities = db.execute("SELECT id, data FROM entities WHERE id IN "
+        entities = db.execute("SELECT id, data, json_valid(data) FROM entities WHERE id IN "
                               "(SELECT value FROM json_each(?))", (ids,)).fetchall()
         relations = db.execute(
-            "SELECT key, data FROM relations WHERE key IN (SELECT value FROM json_each(?)) "
+            "SELECT key, data, json_valid(data) FROM relations WHERE key IN (SELECT value FROM json_each(?)) "
             "OR source IN (SELECT value FROM json_each(?)) "
             "OR target IN (SELECT value FROM json_each(?))", (keys, deleted, deleted)).fetchall()
-        return dict(entities), dict(relations)
+        return _as_json(entities), _as_json(relations)
+
+    @staticmethod
+    def _everything(db: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str]]:
+        """The stored JSON of every entity and relation, by id and key."""
+        return (_as_json(db.execute("SELECT id, data, json_valid(data) FROM entities").fetchall()),
+                _as_json(db.execute("SELECT key, data, json_valid(data) FROM relations").fetchall()))
 
     def history(self) -> list[HistoryEntry]:
         rows = self._query("SELECT revision, at, editor, comment, evidence, changes FROM history "
                            "ORDER BY revision")
-        return [HistoryEntry(*row[:5], parse_changes(row[5])) for row in rows]
+        return [HistoryRow(*row).entry() for row in rows]
 
     @staticmethod
     def _check_endpoints(db: sqlite3.Connection, relations: Iterable[Relation]) -> None:
