@@ -166,6 +166,9 @@ class SqliteStore:
         # FULL: a committed write survives a power cut too, not only a killed process.
         self._db.execute("PRAGMA synchronous = FULL")
         self._db.execute("PRAGMA foreign_keys = ON")
+        # 64 MB of page cache (the default is 2 MB): a write of 10^5 entities touches its
+        # indexes all over, and inserting the relations took 5.6-6.5 s instead of 3.4-4.3 s.
+        self._db.execute("PRAGMA cache_size = -65536")
         self._define_functions()
         self._snapshots = SnapshotCache()
         self._migrate()
