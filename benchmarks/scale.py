@@ -106,7 +106,7 @@ class Bench:
                                        f"skipped: grows faster than linearly; {note}"))
             print(f"{name:<44} {size:>7,}  skipped ({note})", flush=True)
             return
-        previous = self.last.get(name)
+        previous = self.last.get(name) if unit == "s" else None  # the budget is of time
         if previous is not None and previous[1] * size / previous[0] > self.budget:
             estimate = previous[1] * size / previous[0]
             self.figures.append(Figure(name, size, None, baseline_name, None, None,
