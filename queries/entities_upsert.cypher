@@ -1,3 +1,3 @@
 UNWIND $rows AS r
 MERGE (n:Entity {id: r.id})
-SET n += r.props
+SET n += r
