@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from benchmarks.landscape import landscape
+from govmap.errors import StoreWriteError
 from govmap.model import Dataset
 from govmap.stores import ChangeSet, export_dataset, neo4j
 from govmap.stores.neo4j import HISTORY_PIECE_CHARS, Neo4jStore
@@ -48,3 +49,15 @@ def test_a_second_replacing_write_replaces_the_first(bolt_store: Neo4jStore) -> 
         entities=sorted(data.entities, key=lambda e: e.id),
         relations=sorted(data.relations, key=lambda r: r.key))
     assert [e.revision for e in bolt_store.history()] == [1, 2]
+
+
+def test_a_stored_record_that_is_not_json_refuses_the_write(bolt_store: Neo4jStore) -> None:
+    """The history splices stored records in as they are: one another tool wrote that is
+    not JSON must refuse the write, not leave the history unreadable."""
+    bolt_store.write(ChangeSet.replacing_with(landscape(300)))
+    with bolt_store._driver.session(database=bolt_store.database) as session:
+        session.run("MATCH (n:Entity {id: 'action-1'}) SET n.data = 'not json'").consume()
+    revision = bolt_store.revision()
+    with pytest.raises(StoreWriteError, match="not valid JSON: action-1"):
+        bolt_store.write(ChangeSet(delete_entities=["action-1"]))
+    assert bolt_store.revision() == revision

@@ -18,6 +18,7 @@ never comes), and one statement of 10^4 entities' history is 23 MB.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -30,7 +31,15 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ClientError, ConstraintError
 
 from govmap.errors import StoreWriteError
-from govmap.history import HistoryEntry, baseline_entry, check_expected, history_entry, parse_changes, wanted
+from govmap.history import (
+    HistoryEntry,
+    HistoryRow,
+    baseline_row,
+    check_expected,
+    history_row,
+    parse_changes,
+    wanted,
+)
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
 from govmap.search import by_name, normalise, ranked, search_text
 from govmap.snapshot import SnapshotCache, build_snapshot
@@ -135,7 +144,8 @@ class Neo4jStore:
             ids, keys, deleted = wanted(change)
             entities = tx.run(cypher("entities_data_by_ids"), ids=ids)
             relations = tx.run(cypher("relations_data_by_keys_or_ends"), keys=keys, ends=deleted)
-        return ({r["id"]: r["data"] for r in entities}, {r["key"]: r["data"] for r in relations})
+        return (_stored_json({r["id"]: r["data"] for r in entities}),
+                _stored_json({r["key"]: r["data"] for r in relations}))
 
     def _apply(self, tx: ManagedTransaction, change: ChangeSet) -> int:
         # The revision is bumped first: that takes the write lock on the one meta node, so
@@ -176,9 +186,8 @@ class Neo4jStore:
             duplicated = [r["id"] for r in tx.run(cypher("entities_duplicate_ids"))]
             if duplicated:
                 raise StoreWriteError(f"duplicate entity ids: {', '.join(duplicated)}")
-        for entry in (*entries, history_entry(change, revision, before_entities, before_relations)):
-            changes = entry.as_json()
-            for part, piece in enumerate(batches(changes, HISTORY_PIECE_CHARS)):
+        for entry in (*entries, history_row(change, revision, before_entities, before_relations)):
+            for part, piece in enumerate(batches(entry.changes_json, HISTORY_PIECE_CHARS)):
                 tx.run(cypher("history_append"), revision=entry.revision, part=part, at=entry.at,
                        editor=entry.editor, comment=entry.comment, evidence=entry.evidence,
                        changes=piece).consume()
@@ -195,13 +204,14 @@ class Neo4jStore:
                 for r in tx.run(cypher("entities_missing"), ids=batch)]
 
     @staticmethod
-    def _baseline(tx: ManagedTransaction, revision: int) -> list[HistoryEntry]:
+    def _baseline(tx: ManagedTransaction, revision: int) -> list[HistoryRow]:
         """[the baseline entry] when the database holds data but no history yet (written
         before the history was kept, or loaded from a Cypher script), else []."""
         if revision == 0 or list(tx.run(cypher("history_first"))):
             return []
-        return [baseline_entry(revision, {r["id"]: r["data"] for r in tx.run(cypher("entities_data_all"))},
-                               {r["key"]: r["data"] for r in tx.run(cypher("relations_data_all"))})]
+        return [baseline_row(
+            revision, _stored_json({r["id"]: r["data"] for r in tx.run(cypher("entities_data_all"))}),
+            _stored_json({r["key"]: r["data"] for r in tx.run(cypher("relations_data_all"))}))]
 
     def history(self) -> list[HistoryEntry]:
         entries = []
@@ -316,6 +326,20 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _stored_json(records: dict[str, str]) -> dict[str, str]:
+    """`records` (stored JSON by id or key), refused if any is not JSON: the history
+    entry splices the stored text in as it is (another tool may have written it)."""
+    broken = []
+    for key, data in records.items():
+        try:
+            json.loads(data)
+        except (TypeError, ValueError):
+            broken.append(key)
+    if broken:
+        raise StoreWriteError(f"stored records are not valid JSON: {', '.join(sorted(broken))}")
+    return records
 
 
 def entity_props(entity: Entity) -> dict[str, Any]:
