@@ -38,6 +38,7 @@ from govmap.history import (
     check_expected,
     history_row,
     parse_changes,
+    serialised,
     wanted,
 )
 from govmap.model import RELATIONSHIPS, Entity, Relation, RelType
@@ -166,8 +167,9 @@ class Neo4jStore:
         # Into a graph just emptied, CREATE gives what MERGE would: the rows hold each id
         # and key once, the last copy of it in the change (the one MERGE and SET would keep).
         verb = "create" if change.replace else "upsert"
+        upserts = serialised(change)  # each record's JSON made once, for its node and the history
         if change.upsert_entities:
-            rows = list({e.id: {"id": e.id, **entity_props(e)} for e in change.upsert_entities}.values())
+            rows = [{"id": e.id, **entity_props(e, data)} for e, data in upserts[0].values()]
             for batch in batches(rows, BATCH_ROWS):
                 tx.run(cypher(f"entities_{verb}"), rows=batch).consume()
         if change.upsert_relations:
@@ -176,8 +178,9 @@ class Neo4jStore:
                 raise StoreWriteError(
                     f"relations refer to missing entity ids: {', '.join(missing)}")
             by_type: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
-            for r in change.upsert_relations:
-                by_type[str(r.type)][r.key] = {"source": r.source, "target": r.target, **relation_props(r)}
+            for r, data in upserts[1].values():
+                by_type[str(r.type)][r.key] = {"source": r.source, "target": r.target,
+                                               **relation_props(r, data)}
             for rel_type, by_key in sorted(by_type.items()):
                 statement = relation_upsert_statement(rel_type, f"relations_{verb}")
                 for batch in batches(list(by_key.values()), BATCH_ROWS):
@@ -186,7 +189,8 @@ class Neo4jStore:
             duplicated = [r["id"] for r in tx.run(cypher("entities_duplicate_ids"))]
             if duplicated:
                 raise StoreWriteError(f"duplicate entity ids: {', '.join(duplicated)}")
-        for entry in (*entries, history_row(change, revision, before_entities, before_relations)):
+        for entry in (*entries, history_row(change, revision, before_entities, before_relations,
+                                                      upserts)):
             for part, piece in enumerate(batches(entry.changes_json, HISTORY_PIECE_CHARS)):
                 tx.run(cypher("history_append"), revision=entry.revision, part=part, at=entry.at,
                        editor=entry.editor, comment=entry.comment, evidence=entry.evidence,
@@ -342,13 +346,14 @@ def _stored_json(records: dict[str, str]) -> dict[str, str]:
     return records
 
 
-def entity_props(entity: Entity) -> dict[str, Any]:
+def entity_props(entity: Entity, data: str | None = None) -> dict[str, Any]:
     """The properties of an entity's node besides `id` (also used by the Cypher script export,
-    so that a graph loaded from it is one this store reads back)."""
+    so that a graph loaded from it is one this store reads back); `data` is its JSON, when
+    made already."""
     return {"kind": str(entity.kind), "type": entity.type, "name": entity.name,
-            "search_text": search_text(entity), "data": entity.model_dump_json()}
+            "search_text": search_text(entity), "data": data or entity.model_dump_json()}
 
 
-def relation_props(relation: Relation) -> dict[str, str]:
+def relation_props(relation: Relation, data: str | None = None) -> dict[str, str]:
     """The properties of a relation's relationship: its key and the record as JSON."""
-    return {"key": relation.key, "data": relation.model_dump_json()}
+    return {"key": relation.key, "data": data or relation.model_dump_json()}
