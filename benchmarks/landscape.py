@@ -167,8 +167,10 @@ def _boards_and_groups(b: Builder, counts: dict[str, int]) -> None:
             name = f"{area} {TOPICS[i % len(TOPICS)]} {BOARD_WORDS[body_type]}"
             full = f"{name} {i + 1}"
             if i and b.rng.random() < TWIN_SHARE:  # the body before, recorded again, misspelt
-                twin = b.entities[-1]
+                twin = b.entities[-1]  # and, half the time, without its number
                 body_type, full = str(twin.type), twin.name.replace("e", "", 1)
+                if b.rng.random() < 0.5:
+                    full = full.rsplit(" ", 1)[0]
             node = b.body(role, body_type, full, aliases=(acronym(name),))
             chance = b.rng.random()
             if chance < 0.02:

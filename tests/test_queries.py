@@ -220,7 +220,7 @@ def test_two_different_things_sharing_a_name_are_never_paired() -> None:
         ("same_body_two_names", ["fund", "twin"])]
 
 
-def test_numbered_siblings_and_a_shared_acronym_are_not_one_body_twice() -> None:
+def test_numbered_siblings_are_not_one_body_twice_and_a_shared_acronym_is_one_finding() -> None:
     def board(i: str, name: str, *aliases: str) -> Entity:
         return Entity(id=i, kind="body", type="board", name=name, aliases=list(aliases),
                       scope="scottish_public_sector")
@@ -230,10 +230,17 @@ def test_numbered_siblings_and_a_shared_acronym_are_not_one_body_twice() -> None
         board("g1", "Glasgow Children's Services Board", "CSB"),
         board("h1", "Highland Children's Services Board", "CSB"),
         board("t1", "Tayside Family Support Board 7"),  # one board recorded twice, misspelt
-        board("t2", "Tayside Family Suport Board 7")], [])).findings
-    assert [(f.kind, [e.id for e in f.entities]) for f in found] == [
-        ("same_body_two_names", ["t1", "t2"])]
-    assert "98% alike" in found[0].explanation
+        board("t2", "Tayside Family Suport Board 7"),
+        board("r1", "Independent Review 2017-2020", "The Review"),  # once with dates, once not
+        board("r2", "Independent Review")], [])).findings
+    assert [(f.title, [e.id for e in f.entities]) for f in found] == [
+        ("3 bodies share the name “csb”", ["f1", "g1", "h1"]),
+        ("Independent Review 2017-2020 and Independent Review may be one body", ["r1", "r2"]),
+        ("Tayside Family Support Board 7 and Tayside Family Suport Board 7 may be one body",
+         ["t1", "t2"])]
+    assert "naming habit" in found[0].explanation
+    assert "names shared (numbers aside)" in found[1].explanation
+    assert "98% alike" in found[2].explanation
 
 
 def test_gaps_rules() -> None:

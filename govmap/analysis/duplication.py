@@ -60,7 +60,6 @@ MIN_SHARED_SCOPE = 2
 CONCENTRATION_SHARE = 0.4
 CONCENTRATION_MIN = 5
 NAME_SIMILARITY = 92
-SHARED_NAME_MAX = 2
 SAME_COMMITMENT = 65
 
 
@@ -222,46 +221,80 @@ def role_overlaps(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
 def same_body_two_names(graph: nx.MultiDiGraph) -> Iterator[DuplicationFinding]:
     """Bodies that may be one body recorded twice, for a reviewer to confirm.
 
-    Two bodies are paired when a name or alias of one is the same as, or a near spelling
-    of (`NAME_SIMILARITY`), a name or alias of the other, and they are of one type and
-    scope. Not paired: bodies whose names carry different numbers ("Area 2 Committee",
-    "Area 12 Committee": numbered siblings, not a misspelling), and bodies sharing a name
-    that more than `SHARED_NAME_MAX` bodies hold (an acronym used in every council
-    area is a naming habit, not a sign of one body recorded twice).
+    Two bodies of one type and scope are paired when a name or alias of one is the same
+    as, or a near spelling of (`NAME_SIMILARITY`), a name or alias of the other, numbers
+    aside ("Independent Care Review 2017-2020" and "Independent Care Review" are paired).
+    Not paired: bodies whose main names both carry numbers and not the same ones
+    ("Area 2 Committee", "Area 12 Committee": numbered siblings, not one body twice).
 
-    Names are compared within a group of one type, scope and number, each distinct name
-    once, and only with names close enough in length to reach the threshold, in
-    compiled code (`rapidfuzz.process.cdist`).
+    Names are compared within a group of one type and scope, each distinct name once
+    (with its numbers taken out), and only with names close enough in length to reach
+    the threshold, in compiled code (`rapidfuzz.process.cdist`).
     """
-    groups: dict[tuple[str | None, str | None, tuple[str, ...]], dict[str, set[str]]] = \
+    groups: dict[tuple[str | None, str | None], dict[str, set[str]]] = \
         defaultdict(lambda: defaultdict(set))
+    numbers: dict[str, tuple[str, ...]] = {}
     for node in graph:
         body = entity(graph, node)
         if body.kind == NodeKind.BODY:
-            owners_of = groups[(body.type, body.scope, tuple(_NUMBER.findall(body.name)))]
+            numbers[node] = tuple(_NUMBER.findall(body.name))
+            owners_of = groups[(body.type, body.scope)]
             for name in body.names:
-                owners_of[normalise(name)].add(node)
+                owners_of[_without_numbers(name)].add(node)
     pairs: dict[tuple[str, str], float] = {}
+
+    def pair(a: str, b: str, score: float) -> None:
+        if a != b and not (numbers[a] and numbers[b] and numbers[a] != numbers[b]):
+            key = (min(a, b), max(a, b))
+            pairs[key] = max(pairs.get(key, 0.0), score)
+
+    shared: dict[frozenset[str], str] = {}
     for owners_of in groups.values():
-        names = sorted((n for n, owners in owners_of.items() if len(owners) <= SHARED_NAME_MAX),
-                       key=lambda n: (len(n), n))
+        names = sorted((n for n in owners_of if n), key=lambda n: (len(n), n))
         for i, j, score in _alike(names):
             for a in owners_of[names[i]]:
                 for b in owners_of[names[j]]:
-                    if a != b:
-                        pair = (min(a, b), max(a, b))
-                        pairs[pair] = max(pairs.get(pair, 0.0), score)
-        for owners in owners_of.values():
-            if len(owners) == 2:  # one name, held by two bodies
-                pairs[tuple(sorted(owners))] = 100.0  # type: ignore[index]
+                    pair(a, b, score)
+        for name, owners in owners_of.items():  # one name, held by several bodies
+            for holders in _not_siblings(owners, numbers):
+                if len(holders) == 2:
+                    pair(*sorted(holders), 100.0)
+                else:
+                    shared.setdefault(frozenset(holders), name)
+    for holders, name in sorted(shared.items(), key=lambda p: sorted(p[0])):
+        ids = sorted(holders)
+        yield DuplicationFinding(
+            id="same_body_two_names:" + "+".join(ids), kind="same_body_two_names",
+            basis="derived", title=f"{len(ids)} bodies share the name “{name}”",
+            entities=[_ref(graph, b) for b in ids],
+            explanation=(f"{_names(graph, ids)} share the name “{name}”: a naming habit (one "
+                         f"in each area, say) or one body recorded {len(ids)} times; a reviewer "
+                         "should confirm before anything is merged"))
     for (a, b), score in sorted(pairs.items()):
         first, second = entity(graph, a), entity(graph, b)
+        alike = "shared" if score >= 100 else f"{score:.0f}% alike"
         yield DuplicationFinding(
             id=f"same_body_two_names:{a}+{b}", kind="same_body_two_names", basis="derived",
             title=f"{first.name} and {second.name} may be one body",
             entities=[EntityRef.of(first), EntityRef.of(second)],
-            explanation=(f"names {'shared' if score >= 100 else f'{score:.0f}% alike'}; "
+            explanation=(f"names {alike}{' (numbers aside)' if numbers[a] != numbers[b] else ''}; "
                          "a reviewer should confirm before anything is merged"))
+
+
+def _not_siblings(owners: set[str], numbers: dict[str, tuple[str, ...]]) -> list[set[str]]:
+    """The bodies holding one name, in sets of two or more that are not numbered siblings:
+    those with the same numbers in their main names, each with those that carry none."""
+    plain = {b for b in owners if not numbers[b]}
+    numbered: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for b in owners - plain:
+        numbered[numbers[b]].add(b)
+    sets = [members | plain for members in numbered.values()] or [plain]
+    return [s for s in sets if len(s) >= 2]
+
+
+def _without_numbers(name: str) -> str:
+    """A normalised name with its numbers taken out: "NHS 24" -> "nhs"."""
+    return " ".join(_NUMBER.sub(" ", normalise(name)).split())
 
 
 def _alike(names: list[str]) -> Iterator[tuple[int, int, float]]:
