@@ -46,16 +46,20 @@ from govmap.queries.accountability import AccountabilityChain, leads_of, upward_
 from govmap.queries.common import as_at, resolve
 from govmap.visualisations.aggregate import (
     AGGREGATE_ABOVE,
+    COUNT_KEYS,
     Group,
     Grouping,
     Lines,
+    count_reads,
     group_entities,
     lines_between,
 )
 from govmap.visualisations.styles import (
     EDGE_LEGEND,
+    FORMAL_LINE,
     KIND_STYLES,
     NODE_LEGEND,
+    SOFT_LINE,
     edge_style,
     node_style,
 )
@@ -320,6 +324,7 @@ class _Layers:
 
 
 UNROUTED_BAND = "Bodies with no route to the top"
+OUTSIDE_BAND = "Bodies outside the Scottish public sector (not expected to route to the top)"
 ACTIONS_BAND = "Priority areas and their actions"
 
 
@@ -520,7 +525,7 @@ def aggregated_data(graph: nx.MultiDiGraph, *, expand: Iterable[str] = (), layou
             "bands": [{"label": b.label, "y": b.y, "x": b.x} for b in bands], "view": None,
             "aggregate": {"entities": graph.number_of_nodes(), "relations": graph.number_of_edges(),
                           "groups": len(grouping.drawn(frozenset())), "limit": limit,
-                          "reads": {str(t): RELATIONSHIPS[t].reads for t in RelType},
+                          "reads": {key: count_reads(key) for key in COUNT_KEYS},
                           "expanded": [{"id": g, "name": grouping.groups[g].name} for g in sorted(expanded)],
                           "note": _aggregate_note(graph, len(grouping.drawn(frozenset())), limit)}}
 
@@ -556,17 +561,22 @@ def _group_item(graph: nx.MultiDiGraph, group: Group, inside: Lines | None,
 
 
 def _counted(lines: Lines) -> str:
-    """ "150 reports to, 62 member of": the counts by relation type, commonest first."""
-    return ", ".join(f"{n:,} {RELATIONSHIPS[RelType(t)].reads}" for t, n in lines.counts.most_common())
+    """ "150 member of, 62 reports to (formal line of accountability)": the counts by
+    relation type, and lines of accountability by strength too, commonest first."""
+    return ", ".join(f"{n:,} {count_reads(key)}" for key, n in lines.counts.most_common())
 
 
 def _lines_item(lines: Lines, layered: bool) -> dict[str, Any]:
     """pyvis's edge options for the lines between two drawn nodes, at least one a group:
-    styled as their main line, as wide as their number warrants, with their counts by
-    relation type. No tooltip: thousands of them would double the map's weight, so the
-    page writes each from the counts (`titleLines` in map-common.js)."""
+    styled as their main line (`Lines.main`; a line of accountability formal only when
+    most of them are formal), as wide as their number warrants, with their counts by
+    relation type, lines of accountability by strength too ("REPORTS_TO:soft").
+    No tooltip: thousands of them would double the map's weight, so the page writes each
+    from the counts (`titleLines` in map-common.js, with `aggregate.reads`)."""
     main = lines.main
     style = edge_style(main)
+    if RELATIONSHIPS[main.type].upward is not None:
+        style = SOFT_LINE if lines.soft else FORMAL_LINE
     total = sum(lines.counts.values())
     colour: Any = style.colour
     if layered and not RELATIONSHIPS[main.type].upward:
@@ -586,6 +596,8 @@ def _grouped_layout(graph: nx.MultiDiGraph, grouping: Grouping, expanded: frozen
             return (0, group.level or 0), _level_label(group.level or 0)
         if group.section == "unrouted":
             return (1, 0), UNROUTED_BAND
+        if group.section == "outside":
+            return (1, 1), OUTSIDE_BAND
         if group.section == "actions":
             return (2, 0), ACTIONS_BAND
         return (3, CONTEXT_KINDS.index(group.section)), KIND_STYLES[group.section].label
