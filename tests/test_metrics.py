@@ -9,7 +9,7 @@ import pytest
 from benchmarks.landscape import landscape
 from govmap.analysis import metrics
 from govmap.analysis.metrics import betweenness, structure_metrics
-from govmap.queries.accountability import upward_graph
+from govmap.queries.accountability import all_chains, upward_graph
 from govmap.queries.common import collector_paused
 from govmap.seed import default_seed_dir, read_seed
 from govmap.snapshot import build_snapshot
@@ -41,3 +41,14 @@ def test_a_synthetic_landscape_gets_exact_betweenness() -> None:
     found = betweenness(up)
     assert len(found) > 100 and found.keys() == expected.keys()
     assert max(abs(found[k] - expected[k]) / expected[k] for k in expected) < 1e-12
+
+
+def test_many_masters_counts_formal_principals_as_the_chains_flag_does() -> None:
+    data = read_seed(default_seed_dir())
+    real = build_snapshot(data.entities, data.relations)
+    (masters,) = [m for m in structure_metrics(real).metrics if m.name == "many_masters"]
+    named = {r.entity.id for r in masters.ranking}
+    flagged = {f.entities[0] for c in all_chains(real) for f in c.flags
+               if f.code == "several_principals"}
+    assert named and named <= flagged
+    assert "kinship-care-collaborative" not in named  # convened by two, through soft lines only

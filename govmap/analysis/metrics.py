@@ -14,8 +14,8 @@ import networkx as nx
 import rustworkx as rx
 from pydantic import BaseModel
 
-from govmap.model import NodeKind
-from govmap.queries.accountability import is_top, upward_graph
+from govmap.model import NodeKind, Strength
+from govmap.queries.accountability import UpwardMemo, hop_strength, is_top, upward_graph
 from govmap.queries.common import EntityRef, as_at, entity
 
 TOP_N = 15
@@ -105,7 +105,10 @@ def structure_metrics(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> 
     graph = as_at(graph, day)
     up = upward_graph(graph)
     bodies = [n for n in graph if entity(graph, n).kind == NodeKind.BODY]
-    masters = {n: float(up.out_degree(n)) for n in bodies}
+    hops = UpwardMemo.whole(graph)
+    # principals as the chains' several_principals flag counts them: formal lines only
+    masters = {n: float(len({upper for upper, r in hops.hops(n) if hop_strength(r) == Strength.FORMAL}))
+               for n in bodies if not is_top(graph, n)}
     burden = {n: float(len(nx.descendants(up, n))) for n in bodies}
     metrics = [
         # Load centrality was shown beside it until it was measured to rank the bodies
@@ -116,11 +119,12 @@ def structure_metrics(graph: nx.MultiDiGraph, *, day: dt.date | None = None) -> 
                             "bodies with a line up or down, the share whose shortest upward "
                             "path passes through the body: the bodies most chains depend on.")),
         Metric(name="many_masters", ranking=_ranked(graph, {k: v for k, v in masters.items() if v > 1}),
-               explanation="How many bodies each body answers to directly; more than one "
-               "means several principals."),
+               explanation="How many bodies each body answers to directly through formal "
+               "lines (soft oversight and convening do not count); more than one means "
+               "several principals, as the chains' flag says."),
         Metric(name="reporting_burden", ranking=_ranked(graph, burden),
                explanation="How many bodies and boards a body reports into, directly or "
-               "through others, on the way to the top."),
+               "through others, on the way to the top, soft lines included."),
         Metric(name="answered_to_by", ranking=_ranked(graph, {n: float(up.in_degree(n)) for n in bodies}),
                explanation="How many bodies answer directly to this one."),
     ]
