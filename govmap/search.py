@@ -69,11 +69,6 @@ def best_score(names: Sequence[str], query: str) -> int:
     return max((name_score(n, i, query) for i, n in enumerate(names)), default=0)
 
 
-def match_score(entity: Entity, query: str) -> int:
-    """How well `entity` answers `query` (already normalised); 0 when it does not."""
-    return best_score([normalise(n) for n in entity.names], query)
-
-
 def ranked(candidates: Iterable[tuple[str, str, Sequence[str]]], query: str) -> list[str]:
     """The ids of the (id, name, normalised names) `candidates` that contain `query`
     (normalised), best first, ties broken by name then id."""

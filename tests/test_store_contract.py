@@ -65,16 +65,21 @@ def test_get_entity(loaded_store: GraphStore, tiny_dataset: Dataset) -> None:
     ("(Scotland) Act", {"children-and-young-people-scotland-act-2014"}),  # punctuation
     ("nothing like this", set()),
 ])
-def test_find_entities_by_name_or_alias(loaded_store: GraphStore, text: str,
-                                        expected: set[str]) -> None:
-    assert {e.id for e in loaded_store.find_entities(text)} == expected
+def test_search_by_name_or_alias(loaded_store: GraphStore, text: str,
+                                 expected: set[str]) -> None:
+    assert _found(loaded_store, text) == expected
 
 
-def test_find_entities_filters_by_kind_and_type(loaded_store: GraphStore) -> None:
-    assert {e.id for e in loaded_store.find_entities(kind="legislation")} == {
+def test_search_filters_by_kind_and_type(loaded_store: GraphStore) -> None:
+    assert _found(loaded_store, kind="legislation") == {
         "children-and-young-people-scotland-act-2014"}
-    assert {e.id for e in loaded_store.find_entities("minister", type="ministerial_post")} == {
+    assert _found(loaded_store, "minister", type="ministerial_post") == {
         "first-minister", "minister-for-children-young-people-and-the-promise"}
+
+
+def _found(store: GraphStore, text: str | None = None, **filters: str) -> set[str]:
+    """The ids of every entity a search finds (one page holding them all)."""
+    return {e.id for e in store.search(text, limit=10_000, **filters)[1]}
 
 
 def test_relations_filter(loaded_store: GraphStore) -> None:
@@ -142,7 +147,7 @@ def test_quotes_and_unicode_survive(store: GraphStore) -> None:
                   aliases=["O'Neill's", "<script>x</script>"])
     store.write(ChangeSet(upsert_entities=[tricky]))
     assert store.get_entity("tricky") == tricky
-    assert [e.id for e in store.find_entities("oneills")] == ["tricky"]
+    assert [e.id for e in store.search("oneills")[1]] == ["tricky"]
 
 
 def test_relationship_type_is_checked_before_formatting() -> None:

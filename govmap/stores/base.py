@@ -80,12 +80,6 @@ class GraphStore(Protocol):
 
     def get_entity(self, entity_id: str) -> Entity | None: ...
 
-    def find_entities(
-        self, text: str | None = None, *, kind: str | None = None, type: str | None = None
-    ) -> list[Entity]:
-        """Entities whose normalised names contain `text` (see `govmap.search`), unranked."""
-        ...
-
     def search(
         self, text: str | None = None, *, kind: str | None = None, type: str | None = None,
         limit: int = 50, offset: int = 0,

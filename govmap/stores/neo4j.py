@@ -230,12 +230,6 @@ class Neo4jStore:
         rows = self._read("entity_get", id=entity_id)
         return Entity.model_validate_json(rows[0]["data"]) if rows else None
 
-    def find_entities(
-        self, text: str | None = None, *, kind: str | None = None, type: str | None = None
-    ) -> list[Entity]:
-        rows = self._read("entities_find", text=normalise(text or ""), kind=kind, type=type)
-        return [Entity.model_validate_json(r["data"]) for r in rows]
-
     def search(
         self, text: str | None = None, *, kind: str | None = None, type: str | None = None,
         limit: int = 50, offset: int = 0,

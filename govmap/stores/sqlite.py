@@ -352,18 +352,6 @@ class SqliteStore:
         rows = self._query("SELECT data FROM entities WHERE id = ?", [entity_id])
         return Entity.model_validate_json(rows[0][0]) if rows else None
 
-    def find_entities(
-        self, text: str | None = None, *, kind: str | None = None, type: str | None = None
-    ) -> list[Entity]:
-        needle = normalise(text or "")
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self._query(
-            "SELECT data FROM entities WHERE search_text LIKE ? ESCAPE '\\' "
-            "AND (? IS NULL OR kind = ?) AND (? IS NULL OR type = ?) ORDER BY id",
-            [f"%{escaped}%", kind, kind, type, type],
-        )
-        return [Entity.model_validate_json(r[0]) for r in rows]
-
     def search(
         self, text: str | None = None, *, kind: str | None = None, type: str | None = None,
         limit: int = 50, offset: int = 0,
