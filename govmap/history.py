@@ -172,12 +172,6 @@ def history_row(change: ChangeSet, revision: int, before_entities: Mapping[str, 
                       changes)
 
 
-def history_entry(change: ChangeSet, revision: int, before_entities: Mapping[str, str],
-                  before_relations: Mapping[str, str]) -> HistoryEntry:
-    """`history_row`, parsed: for a store that records the entry by its fields."""
-    return history_row(change, revision, before_entities, before_relations).entry()
-
-
 def check_expected(expect: Mapping[str, str | None], current: Mapping[str, str]) -> None:
     """Refuse the write unless each expected record is at the expected version.
 
@@ -253,12 +247,6 @@ def baseline_row(revision: int, entities: Mapping[str, str], relations: Mapping[
                       "", changes_json({}, {}, entities, relations))
 
 
-def baseline_entry(revision: int, entities: Mapping[str, str], relations: Mapping[str, str]
-                   ) -> HistoryEntry:
-    """`baseline_row`, parsed: for a store that records the entry by its fields."""
-    return baseline_row(revision, entities, relations).entry()
-
-
 def history_json(entries: Iterable[HistoryEntry]) -> str:
     """Entries as one JSON document: what `govmap history --json` prints and
     `govmap export --with-history` writes beside the data."""
@@ -293,7 +281,7 @@ def changed_since(entries: Iterable[HistoryEntry], key: str, version: str | None
 def replay(entries: Iterable[HistoryEntry], revision: int) -> Dataset:
     """The graph as it was just after `revision`, rebuilt from the history.
 
-    The history must begin at revision 1, or with a baseline (`baseline_entry`) at or
+    The history must begin at revision 1, or with a baseline (`baseline_row`) at or
     before `revision`; otherwise the records written before it are unknown, and this
     refuses rather than give a part of the map.
     """
