@@ -54,10 +54,9 @@ def with_change(graph: nx.MultiDiGraph, change: ChangeSet) -> nx.MultiDiGraph:
     gone = set(change.delete_entities)
     entities = {n: d["entity"] for n, d in graph.nodes(data=True) if n not in gone}
     entities.update((e.id, e) for e in change.upsert_entities)
-    dropped = set(change.delete_relations)
     relations = {d["relation"].key: d["relation"] for u, v, d in graph.edges(data=True)
                  if u not in gone and v not in gone}
-    for key in dropped:
+    for key in change.delete_relations:
         relations.pop(key, None)
     relations.update((r.key, r) for r in change.upsert_relations)
     return build_snapshot((entities[i] for i in sorted(entities)),
@@ -141,7 +140,7 @@ def _frozen_for_reads(last: nx.MultiDiGraph | None) -> None:
     breaks the cycle, so the graph goes when its last reader lets go (a reader still
     using it makes the views afresh)."""
     if last is not None:
-        for name in [k for k, v in vars(last).items() if k not in _GRAPH_DATA]:
+        for name in [k for k in vars(last) if k not in _GRAPH_DATA]:
             del vars(last)[name]
     gc.unfreeze()
     gc.freeze()

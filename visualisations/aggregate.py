@@ -29,7 +29,7 @@ import networkx as nx
 from govmap.analysis.metrics import depth_to_top
 from govmap.errors import NotFoundError
 from govmap.model import RELATIONSHIPS, Entity, NodeKind, Relation, RelType, Strength
-from govmap.queries.accountability import hop_strength, upward_hops
+from govmap.queries.accountability import UpwardMemo, hop_strength
 from govmap.visualisations.styles import BODY_GROUPS, KIND_STYLES, NodeStyle, node_style
 
 # Above this many entities (after the filters) the map is sent as groups. Measured on
@@ -252,8 +252,9 @@ def _routes(graph: nx.MultiDiGraph) -> dict[str, Route]:
     up, formal = nx.DiGraph(), nx.DiGraph()  # `upward_graph` and its formal lines, in one pass
     up.add_nodes_from(graph)
     formal.add_nodes_from(graph)
+    memo = UpwardMemo.whole(graph)  # every node's upward lines in one walk over the edges
     for node in graph:
-        for upper, relation in upward_hops(graph, node):
+        for upper, relation in memo.hops(node):
             up.add_edge(node, upper)
             if hop_strength(relation) == Strength.FORMAL:
                 formal.add_edge(node, upper)
